@@ -1,0 +1,59 @@
+"""IEEE-754 binary64 bit patterns, through struct alone (MicroPython has no float.hex).
+
+A bit pattern is the 64-bit integer that stores a float; written as 16 lowercase hex
+digits it is how golden files give exact values. Every NaN is written as the canonical
+7ff8000000000000, because the sign and payload of a NaN differ between CPUs.
+"""
+import struct
+
+CANONICAL_NAN = 0x7FF8000000000000
+
+
+def float_to_bits(v):
+    return struct.unpack("<Q", struct.pack("<d", v))[0]
+
+
+def bits_to_float(n):
+    return struct.unpack("<d", struct.pack("<Q", n))[0]
+
+
+def hex_bits(v):
+    """The 16-hex-digit bit pattern of the float v (NaN canonical)."""
+    if v != v:
+        return "7ff8000000000000"
+    return "%016x" % float_to_bits(v)
+
+
+def from_hex(h):
+    """The float whose bit pattern is the 16-hex-digit string h."""
+    return bits_to_float(int(h, 16))
+
+
+def ulp_distance(u, v):
+    """How many binary64 values lie between u and v (0 when their bits are equal).
+
+    Floats are mapped to integers that increase with the value (-0.0 and +0.0 one
+    apart), so the distance counts representable steps; None if either is a NaN."""
+    if u != u or v != v:
+        return None
+    return abs(_ordinal(u) - _ordinal(v))
+
+
+def _ordinal(v):
+    n = float_to_bits(v)
+    return -(n & 0x7FFFFFFFFFFFFFFF) - 1 if n >> 63 else n
+
+
+def require_binary64():
+    """Refuse to run where float is not IEEE-754 binary64 (e.g. a single-precision
+    MicroPython build): every result would be wrong in the last bits, silently."""
+    tiny = 1.0
+    for _ in range(52):
+        tiny = tiny / 2
+    if 1.0 + tiny == 1.0 or 1.0 + tiny / 2 != 1.0 or len(struct.pack("<d", 1.0)) != 8 \
+            or bits_to_float(float_to_bits(1.0 + tiny)) != 1.0 + tiny:
+        raise RuntimeError("ann_ref needs IEEE-754 binary64 floats; this Python's "
+                           "float has a different precision, so no result would be exact")
+
+
+require_binary64()
