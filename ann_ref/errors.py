@@ -1,0 +1,20 @@
+"""The project's own error types: each carries one line that names the place."""
+
+
+class AnnRefError(ValueError):
+    """Base of every error the tools report as one line and exit status 2."""
+
+
+class UsageError(AnnRefError):
+    """A command line that cannot be carried out."""
+
+
+class FormatError(AnnRefError):
+    """A golden, trace or scenario file that is not what the format says.
+
+    str(e) is 'FILE: $.json.path: what is wrong'."""
+
+    def __init__(self, message, file=None, path="$"):
+        self.file, self.path, self.reason = file, path, message
+        where = "%s: %s" % (file, path) if file else path
+        AnnRefError.__init__(self, "%s: %s" % (where, message))

@@ -1,0 +1,25 @@
+"""Shared helpers of the tests: running the command line as a user would."""
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GOLDEN = os.path.join(ROOT, "golden")
+
+
+def cli(*args, input=None, cwd=None, timeout=120):
+    """Run `python -m ann_ref ARGS` from the checkout; (exit status, stdout, stderr)."""
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    p = subprocess.run([sys.executable, "-m", "ann_ref"] + list(args), input=input,
+                       capture_output=True, text=True, cwd=cwd or ROOT, env=env,
+                       timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def assert_one_line_error(status, stderr, *needles):
+    """Bad input: exit status 2, one line on stderr naming the problem, no traceback."""
+    assert status == 2, stderr
+    assert "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1, stderr
+    for needle in needles:
+        assert needle in stderr, stderr
