@@ -1,0 +1,139 @@
+"""The golden catalogue: one scenario per thing a backend can get wrong.
+
+Each scenario names the flags it exercises; NOTES explains every flag, and each golden
+file carries the notes of its own flags. tests/test_catalogue.py checks that every
+scenario really does what its flags claim.
+"""
+from .datasets import ARTICLE, GATES, X_GATES
+
+NOTES = {
+    "article": "The example of the article, exactly as its NumPy program runs it.",
+    "threshold": "The article's rule: the error is y_pred − y, where y_pred = 1 if "
+                 "s ≥ 0.5 else 0. Only a flipped prediction changes the bits.",
+    "logistic": "The error is s − y (gradient descent on cross-entropy), so every bit "
+                "of exp and of the sigmoid reaches W and b.",
+    "converges": "A state is reached that no later update changes; the entries after "
+                 "it repeat it.",
+    "never-converges": "No W and b classify every sample, so every update changes the state.",
+    "logic-gate": "A two-input logic gate on x = [[0,1,0,1],[0,0,1,1]].",
+    "integer-data": "Integers in the data, which become binary64 exactly.",
+    "zero-z": "z is exactly 0 for some sample: s = 0.5, so y_pred = 1.",
+    "tiny-z": "|z| is a few ULPs of 1 or less, where exp(−z) is 1 or a neighbour of it "
+              "and 1 + exp(−z) rounds to 2 or a neighbour: s is 0.5 or next to it, so "
+              "a misrounded exp flips the prediction.",
+    "summation-order": "Sums of products of mixed magnitudes and signs, whose bits depend "
+                       "on the order of the additions (the spec: left to right).",
+    "fma": "Products and sums where a fused multiply-add gives other bits than a "
+           "multiply and then an add (the spec: no FMA).",
+    "multi-output": "y has several rows: W has a column per output and b is one number "
+                    "shared by all (NumPy broadcasting); db sums the errors of every "
+                    "output, row by row.",
+    "exp-overflow": "z ≤ −710: exp(−z) overflows to inf and s is exactly 0.0.",
+    "exp-underflow": "z ≥ 746: exp(−z) underflows to 0.0 and s is exactly 1.0.",
+    "negative-zero": "−0.0 in the data and weights: the sign of every zero follows "
+                     "IEEE-754 through products and sums, and shows in the bits.",
+    "subnormal": "Subnormal numbers in the data and weights, and products that underflow.",
+    "non-finite": "inf and NaN in the weights: NaN compares false (y_pred = 0), and every "
+                  "NaN is written as 7ff8000000000000.",
+    "long-run": "10,000 iterations: a difference in the last bit compounds.",
+}
+
+
+def _mixed(count, seed):
+    """count numbers of mixed magnitude (1e-5 to 1e3) and sign, the same on every Python:
+    an integer generator, and float() of a short decimal (correctly rounded)."""
+    values, state = [], seed
+    for _ in range(count):
+        state = (state * 6364136223846793005 + 1442695040888963407) % 2 ** 64
+        mantissa = (state >> 16) % 1999 - 999
+        exponent = (state >> 40) % 9 - 7
+        values.append(float("%de%d" % (mantissa or 1, exponent)))
+    return values
+
+
+def _labels(count, seed):
+    state, labels = seed, []
+    for _ in range(count):
+        state = (state * 6364136223846793005 + 1442695040888963407) % 2 ** 64
+        labels.append((state >> 33) & 1)
+    return labels
+
+
+def _rows(values, width):
+    return [values[i:i + width] for i in range(0, len(values), width)]
+
+
+def _scenario(name, description, flags, variant, x, y, W, b, learning_rate, iterations):
+    return {"name": name, "description": description, "flags": flags, "variant": variant,
+            "x": x, "y": y, "W": W, "b": b, "learning_rate": learning_rate,
+            "iterations": iterations}
+
+
+_REAL_X = _rows(_mixed(5 * 40, 1), 40)            # 5 features × 40 samples
+_REAL_Y = [_labels(40, 2)]
+_REAL_W = [[w] for w in _mixed(5, 3)]
+_TINY = 2.0 ** -52
+_SUB = 2.0 ** -1074                               # the least subnormal
+
+SCENARIOS = [
+    _scenario("article", "The article's example: AND, W = [0.4, 0.2]ᵀ, b = 1, a = 0.1, "
+              "1000 iterations. Its last change of state is made by update 25.",
+              ["article", "threshold", "converges", "integer-data", "logic-gate"],
+              "threshold", **{k: ARTICLE[k] for k in ("x", "y", "W", "b", "learning_rate",
+                                                      "iterations")}),
+    _scenario("article-logistic", "The article's example with the error s − y.",
+              ["article", "logistic", "integer-data", "logic-gate"],
+              "logistic", **{k: ARTICLE[k] for k in ("x", "y", "W", "b", "learning_rate",
+                                                     "iterations")}),
+] + [
+    _scenario("gate-%s" % gate, "The %s gate from W = 0 and b = 0, where every z is "
+              "exactly 0 at first." % gate.upper(),
+              ["logic-gate", "threshold", "zero-z", "integer-data",
+               "never-converges" if gate == "xor" else "converges"],
+              "threshold", X_GATES, GATES[gate], [[0.0], [0.0]], 0.0, 0.1, 100)
+    for gate in ("and", "or", "nand", "nor", "xor")
+] + [
+    _scenario("real-valued-%s" % variant, "5 features × 40 samples of mixed magnitude "
+              "(1e-5 to 1e3) and sign: the order of the additions in z and dW, and FMA, "
+              "change the bits.",
+              ["summation-order", "fma", variant], variant,
+              _REAL_X, _REAL_Y, _REAL_W, 0.125, 1e-4, 200)
+    for variant in ("logistic", "threshold")
+] + [
+    _scenario("multi-output-%s" % variant, "Three outputs (AND, OR, NAND) sharing one b.",
+              ["multi-output", "logic-gate", "integer-data", variant], variant,
+              X_GATES, GATES["and"] + GATES["or"] + GATES["nand"],
+              [[0.4, -0.3, 0.2], [0.2, 0.5, -0.1]], 0.5, 0.1, 300)
+    for variant in ("logistic", "threshold")
+] + [
+    _scenario("sigmoid-saturation-%s" % variant, "|z| near 1000: exp(−z) overflows to inf "
+              "(s = 0) or underflows to 0 (s = 1), then W shrinks into the ordinary range.",
+              ["exp-overflow", "exp-underflow", variant], variant,
+              [[1000.0, -1000.0, 800.0, -750.0]], [[0, 1, 1, 0]], [[1.0]], 0.5, 0.002, 60)
+    for variant in ("logistic", "threshold")
+] + [
+    _scenario("tiny-z-%s" % variant, "z = 0 exactly and |z| of a few 2^-52, where "
+              "1 + exp(−z) rounds to 2 or a neighbour of 2.",
+              ["zero-z", "tiny-z", variant], variant,
+              [[0.0, 1.0, -1.0, 1.5, -1.5, 2.0, -2.0, 3.0, -3.0, 0.5]],
+              [[1, 0, 1, 0, 1, 0, 1, 0, 1, 1]], [[_TINY]], 0.0, 2.0 ** -56, 40)
+    for variant in ("threshold", "logistic")
+] + [
+    _scenario("negative-zero", "−0.0 in x, y, W and b: products and sums of signed zeros.",
+              ["negative-zero", "threshold"], "threshold",
+              [[-0.0, -1.0, 2.0, -0.0], [0.0, -0.0, -0.0, 1.0]], [[-0.0, 0, 1, 1]],
+              [[-0.0], [0.0]], -0.0, 0.5, 20),
+    _scenario("subnormal", "Subnormal data and weights; W·x underflows to zero or to "
+              "subnormals.",
+              ["subnormal", "logistic"], "logistic",
+              [[_SUB, 1e-310, 2.0 ** -1022, 1.0], [3.0, -_SUB * 7, 1e-300, -2.5e-308]],
+              [[0, 1, 1, 0]], [[1e-310], [-_SUB]], 2.0 ** -1060, 0.25, 30),
+    _scenario("non-finite", "W holds inf and NaN; z is inf, −inf or NaN.",
+              ["non-finite", "threshold"], "threshold",
+              X_GATES, GATES["or"], [[float("inf")], [float("nan")]], 0.5, 0.1, 5),
+    _scenario("long-run", "The article's example with the error s − y for 10,000 "
+              "iterations.",
+              ["long-run", "logistic", "article", "integer-data", "logic-gate"], "logistic",
+              **{k: ARTICLE[k] for k in ("x", "y", "W", "b", "learning_rate")},
+              iterations=10000),
+]

@@ -1,0 +1,209 @@
+"""The golden folder: every scenario of the catalogue as a golden file, and a manifest
+with the SHA-256 of each. `golden write` is the only way these files change.
+
+Writing is atomic per file (a temporary file in the same folder, flushed, then renamed
+over the old one) and the manifest is renamed last, so an interrupted write leaves each
+file either old or new and complete, and `golden check` names the ones that are stale.
+"""
+import hashlib
+import io
+import json
+import os
+import tempfile
+
+from .catalogue import NOTES, SCENARIOS
+from .checks import problem
+from .errors import FormatError, UsageError
+from .fileformat import FORMAT, SPEC_VERSION, VERSION, scenario_object, write_document
+from .training import states
+
+MANIFEST = "manifest.json"
+MANIFEST_FORMAT = "ann-ref-golden-manifest"
+DEFAULT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                           "golden")
+
+
+def header_members(scenario, description=None, flags=None, notes=None):
+    """The top-level members of a document, all but the trace."""
+    head = {"format": FORMAT, "version": VERSION, "spec": SPEC_VERSION,
+            "generator": "ann_ref", "scenario": scenario}
+    for key, value in (("description", description), ("flags", flags), ("notes", notes)):
+        if value is not None:
+            head[key] = value
+    return head
+
+
+def header(s):
+    """The header of a catalogue scenario's golden file, and the checked inputs to run
+    it with."""
+    x, y, W, b, a, n, variant = problem(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
+                                        s["iterations"], s["variant"])
+    head = header_members(scenario_object(s["name"], variant, x, y, W, b, a, n),
+                          s["description"], s["flags"], {f: NOTES[f] for f in s["flags"]})
+    return head, (x, y, W, b, a, n, variant)
+
+
+def render(s):
+    """The bytes of one golden file."""
+    head, args = header(s)
+    out = io.StringIO()
+    write_document(out, head, states(*args))
+    return out.getvalue().encode("utf-8")
+
+
+def filename(s):
+    return s["name"] + ".json"
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def render_manifest(files):
+    """files: {filename: bytes}. Sorted, one file per line."""
+    entries = {name: {"sha256": sha256(data)} for name, data in files.items()}
+    lines = ['{"format": "%s", "version": 1, "files": {' % MANIFEST_FORMAT]
+    names = sorted(entries)
+    for i, name in enumerate(names):
+        lines.append("%s: %s%s" % (json.dumps(name), json.dumps(entries[name], sort_keys=True),
+                                   "," if i < len(names) - 1 else ""))
+    lines.append("}}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def read_manifest(directory):
+    """{filename: sha256} from the manifest; FormatError if it is missing or malformed."""
+    path = os.path.join(directory, MANIFEST)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise FormatError("cannot be read: %s" % (e.strerror or e), path)
+    from .jsonstream import loads
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise FormatError("not UTF-8 (offset %d)" % e.start, path)
+    m = loads(text, path)
+    if not isinstance(m, dict) or m.get("format") != MANIFEST_FORMAT or m.get("version") != 1:
+        raise FormatError("not an ann-ref golden manifest, version 1", path, "$.format")
+    files = m.get("files")
+    if not isinstance(files, dict):
+        raise FormatError("missing object 'files'", path, "$")
+    out = {}
+    for name, entry in files.items():
+        where = "$.files[%s]" % json.dumps(name)
+        if not (isinstance(entry, dict) and isinstance(entry.get("sha256"), str)
+                and len(entry["sha256"]) == 64):
+            raise FormatError("must be {\"sha256\": 64 hex digits}", path, where)
+        if os.path.basename(name) != name or not name.endswith(".json"):
+            raise FormatError("%r is not a file name in the folder" % name, path, where)
+        out[name] = entry["sha256"]
+    return out
+
+
+def check(directory, scenarios=SCENARIOS):
+    """Regenerate every golden file in memory; a list of problems, each naming its file
+    (empty when every byte and the manifest agree)."""
+    if not os.path.isdir(directory):
+        raise UsageError("golden check: %s is not a folder" % directory)
+    problems = []
+    expected = {filename(s): render(s) for s in scenarios}
+    try:
+        manifest = read_manifest(directory)
+    except FormatError as e:
+        manifest = None
+        problems.append(str(e))
+    for name, data in sorted(expected.items()):
+        path = os.path.join(directory, name)
+        try:
+            with open(path, "rb") as f:
+                on_disk = f.read()
+        except OSError:
+            problems.append("%s: missing; 'golden write' creates it" % path)
+            continue
+        if on_disk != data:
+            problems.append("%s: %s" % (path, _difference(on_disk, data)))
+        if manifest is not None:
+            if name not in manifest:
+                problems.append("%s: not listed in the manifest" % path)
+            elif manifest[name] != sha256(on_disk):
+                problems.append("%s: its SHA-256 is not the manifest's: the file or the "
+                                "manifest is stale or was altered" % path)
+    if manifest is not None:
+        for name in sorted(set(manifest) - set(expected)):
+            problems.append("%s: listed in the manifest but not in the catalogue"
+                            % os.path.join(directory, name))
+        if not problems and read_bytes(os.path.join(directory, MANIFEST)) != \
+                render_manifest(expected):
+            problems.append("%s: not in the form 'golden write' gives it"
+                            % os.path.join(directory, MANIFEST))
+    return problems
+
+
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _difference(on_disk, expected):
+    """Where a golden file differs from its regeneration, in words."""
+    old, new = on_disk.split(b"\n"), expected.split(b"\n")
+    for i, (a, b) in enumerate(zip(old, new)):
+        if a != b:
+            where = _line_label(b)
+            return "differs from its regeneration at line %d%s" % (i + 1, where)
+    return "differs from its regeneration in length (%d lines, expected %d)" % (
+        len(old), len(new))
+
+
+def _line_label(line):
+    text = line.decode("utf-8", "replace")
+    if text.startswith('{"W"') and '"iteration": ' in text:
+        return " (trace iteration %s)" % text.rsplit('"iteration": ', 1)[1].rstrip(",}")
+    if text.startswith('"'):
+        return " (key %s)" % text.split(":", 1)[0]
+    return ""
+
+
+def write(directory, scenarios=SCENARIOS):
+    """Rewrite every golden file and the manifest; returns the names that changed."""
+    os.makedirs(directory, exist_ok=True)
+    files = {filename(s): render(s) for s in scenarios}   # all computed before any write
+    try:
+        old = read_manifest(directory)
+    except FormatError:
+        old = {}
+    changed = []
+    for name, data in sorted(files.items()):
+        path = os.path.join(directory, name)
+        if not (os.path.exists(path) and read_bytes(path) == data):
+            atomic_write(path, data)
+            changed.append(name)
+    atomic_write(os.path.join(directory, MANIFEST), render_manifest(files))
+    for name in sorted(set(old) - set(files)):            # scenarios taken out
+        path = os.path.join(directory, name)
+        if os.path.exists(path):
+            os.remove(path)
+            changed.append(name)
+    return changed
+
+
+def atomic_write(path, data):
+    """Write data to path so that path is always either the old or the new file."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".",
+                                     suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temporary, os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.remove(temporary)
+        except OSError:
+            pass
+        raise

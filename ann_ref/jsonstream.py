@@ -1,0 +1,211 @@
+"""Strict JSON, read as a stream: the values of one top-level object, key by key, with
+the array under one chosen key ("trace") handed over element by element.
+
+It reads standard JSON (RFC 8259) only: no NaN or Infinity tokens, no duplicate keys,
+no number that overflows binary64, UTF-8 without BOM. Each element is parsed by the
+standard library's decoder, so the semantics are exactly JSON's; only the top level is
+walked here, which is what lets a trace of a million iterations be checked in constant
+memory. Every error is a FormatError naming the file, the JSON path and the line.
+"""
+import codecs
+import json
+
+from .errors import FormatError
+
+CHUNK = 1 << 16
+_SPACE = " \t\n\r"
+MAX_DIGITS = 400                        # an integer longer than this is nobody's data
+
+
+class _Reject(Exception):
+    """Raised by the decoder hooks; turned into a FormatError with the place."""
+
+
+def _constant(token):
+    raise _Reject("the token %s is not standard JSON (write non-finite values as their "
+                  "bits, with the string \"inf\", \"-inf\" or \"nan\" as the decimal)" % token)
+
+
+def _float(text):
+    v = float(text)
+    if v in (float("inf"), float("-inf")):
+        raise _Reject("the number %s overflows binary64" % _short(text))
+    return v
+
+
+def _int(text):
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _Reject("an integer of %d digits is too large" % len(text.lstrip("-")))
+    return int(text)
+
+
+def _object(pairs):
+    seen = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise _Reject("duplicate key %r" % _short(key))
+        seen.add(key)
+    return dict(pairs)
+
+
+def _short(text):
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+DECODER = json.JSONDecoder(parse_float=_float, parse_int=_int, parse_constant=_constant,
+                           object_pairs_hook=_object)
+
+
+def loads(text, file=None, path="$"):
+    """One whole JSON value from a str, strictly."""
+    reader = Reader(None, file, text)
+    value = reader.value(path)
+    reader.end()
+    return value
+
+
+class Reader:
+    """A pull parser over a binary file object (or a str), for one top-level value."""
+
+    def __init__(self, stream, file, text=None):
+        self.stream, self.file = stream, file
+        self.buf = text if text is not None else ""
+        self.pos = 0                    # index in buf
+        self.line = 1                   # line number of buf[0]
+        self.eof = text is not None
+        self.bytes_read = 0
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+
+    # --- input ---------------------------------------------------------------------
+    def _more(self, at_least=CHUNK):
+        """Read more text; False at the end of the input."""
+        if self.eof:
+            return False
+        data = self.stream.read(max(at_least, CHUNK))
+        try:
+            text = self.decoder.decode(data, final=not data)
+        except UnicodeDecodeError as e:
+            raise FormatError("not UTF-8: byte 0x%02x at offset %d"
+                              % (data[e.start], self.bytes_read + e.start), self.file)
+        if self.bytes_read == 0 and text.startswith("\ufeff"):
+            raise FormatError("starts with a byte order mark; JSON text is plain UTF-8",
+                              self.file)
+        self.bytes_read += len(data)
+        if not data:
+            self.eof = True
+        # drop what has been consumed, keeping line numbers right
+        self.line += self.buf.count("\n", 0, self.pos)
+        self.buf = self.buf[self.pos:] + text
+        self.pos = 0
+        return bool(data) or bool(text)
+
+    def _line_at(self, pos):
+        return self.line + self.buf.count("\n", 0, pos)
+
+    def current_line(self):
+        """The rest of the current line, without consuming it."""
+        end = self.buf.find("\n", self.pos)
+        while end < 0 and self._more():
+            end = self.buf.find("\n", self.pos)
+        return self.buf[self.pos:end if end >= 0 else len(self.buf)]
+
+    def fail(self, message, path, pos=None):
+        at = self._line_at(self.pos if pos is None else pos)
+        raise FormatError("%s (line %d)" % (message, at), self.file, path)
+
+    def skip_space(self):
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in _SPACE:
+                self.pos += 1
+            if self.pos < len(self.buf) or not self._more():
+                return
+
+    def peek(self):
+        self.skip_space()
+        return self.buf[self.pos] if self.pos < len(self.buf) else ""
+
+    def expect(self, char, path, what):
+        if self.peek() != char:
+            found = self.peek()
+            self.fail("expected %s, found %s" % (what, repr(found) if found else "the end"),
+                      path)
+        self.pos += 1
+
+    # --- values --------------------------------------------------------------------
+    def value(self, path):
+        """The next whole JSON value."""
+        self.skip_space()
+        while True:
+            try:
+                v, end = DECODER.raw_decode(self.buf, self.pos)
+            except _Reject as e:
+                self.fail(str(e), path)
+            except RecursionError:
+                self.fail("nested too deeply", path)
+            except ValueError as e:    # JSONDecodeError, or int() over its digit limit
+                # the value may just continue beyond what has been read: read more
+                if self._more(len(self.buf)):
+                    continue
+                if not isinstance(e, json.JSONDecodeError):
+                    self.fail(str(e), path)
+                self.fail("not JSON: %s" % e.msg, path, e.pos)
+            # a number at the very end of the buffer may go on in the next chunk
+            if end == len(self.buf) and not self.eof and not isinstance(v, (dict, list, str)):
+                if self._more():
+                    continue
+            self.pos = end
+            return v
+
+    def members(self, path, stream_key):
+        """Walk the top-level object: yield (key, value) for each member, except that for
+        stream_key the value is an iterator over the array's elements (which must be
+        consumed before the walk goes on)."""
+        self.expect("{", path, "a JSON object")
+        seen = set()
+        if self.peek() == "}":
+            self.pos += 1
+            return
+        while True:
+            if self.peek() != '"':
+                self.fail("expected a key in double quotes", path)
+            key = self.value(path)
+            if key in seen:
+                self.fail("duplicate key %r" % _short(key), path)
+            seen.add(key)
+            self.expect(":", path, "':' after the key")
+            if key == stream_key and self.peek() == "[":
+                yield key, self._elements("%s.%s" % (path, key))
+            else:
+                yield key, self.value("%s.%s" % (path, key))
+            if self.peek() == ",":
+                self.pos += 1
+                continue
+            self.expect("}", path, "',' or '}'")
+            return
+
+    def _elements(self, path):
+        self.expect("[", path, "'['")
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        i = 0
+        while True:
+            yield self.value("%s[%d]" % (path, i))
+            i += 1
+            if self.peek() == ",":
+                self.pos += 1
+                continue
+            self.expect("]", path, "',' or ']'")
+            return
+
+    def end(self):
+        """Only white space may follow the value."""
+        if self.peek():
+            self.fail("extra data after the JSON value", "$")
+
+    def lines(self, path):
+        """JSON lines: one value per line until the end."""
+        i = 0
+        while self.peek():
+            yield self.value("%s[%d]" % (path, i))
+            i += 1
