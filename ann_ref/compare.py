@@ -1,0 +1,187 @@
+"""Comparing a trace with a golden file, bit for bit, and the report that says where
+and by how much they differ (in the manner of Berkeley TestFloat).
+
+Both files are read as streams, so a trace of any length is compared in constant
+memory; the report keeps only the first divergences, the largest distance, and the
+states around the first divergence that the diagnosis needs.
+"""
+from .bits import bits_to_float, ulp_distance
+from .fileformat import GOLDEN, TRACE, open_document
+
+DEFAULT_LINES = 20
+
+
+class Divergence:
+    """One value of one iteration whose bits differ."""
+
+    def __init__(self, k, field, expected, obtained):
+        self.k, self.field, self.expected, self.obtained = k, field, expected, obtained
+        self.ulps = ulp_distance(bits_to_float(expected), bits_to_float(obtained))
+
+    def line(self):
+        return "iteration %d, %s: expected %s, obtained %s, %s" % (
+            self.k, self.field, show(self.expected), show(self.obtained),
+            _ulps(self.ulps) if self.ulps is not None else "NaN against a number")
+
+
+def _ulps(n):
+    return "%d ULP" % n if n < 10 ** 6 else "%.3g ULP" % n
+
+
+def show(n):
+    """A bit pattern as people read it: the shortest decimal, then the bits."""
+    return "%r (%016x)" % (bits_to_float(n), n)
+
+
+class Report:
+    """What compare() found. agree is the verdict; text() the report for people."""
+
+    def __init__(self, golden, trace, max_ulp=0):
+        self.golden, self.trace, self.max_ulp = golden, trace, max_ulp
+        self.scenario = None            # the golden file's scenario
+        self.compared = 0               # iterations present in both
+        self.expected_entries = self.obtained_entries = 0
+        self.divergences = []           # the first few, in order
+        self.diverging_iterations = 0   # iterations with any bit different
+        self.beyond_tolerance = 0       # iterations with a distance above max_ulp
+        self.largest = None             # the Divergence with the largest distance
+        self.scenario_differences = []  # where the trace's own scenario is not the golden's
+        self.nan_repaired = 0
+        self.before = None              # (W bits, b bits) of the last iteration before the
+        self.expected_state = None      #   first divergence, and the expected and obtained
+        self.obtained_state = None      #   states of that iteration
+        self.diagnosis = None           # filled by diagnose.explain()
+
+    @property
+    def first(self):
+        return self.divergences[0] if self.divergences else None
+
+    @property
+    def agree(self):
+        return (not self.scenario_differences and self.beyond_tolerance == 0
+                and self.expected_entries == self.obtained_entries)
+
+    def summary(self):
+        n = self.expected_entries
+        if self.agree and not self.diverging_iterations:
+            return "%d iterations, all bits equal" % n
+        if self.agree:
+            return ("%d iterations, all within %d ULP (largest: %d ULP, iteration %d, %s)"
+                    % (n, self.max_ulp, self.largest.ulps, self.largest.k, self.largest.field))
+        parts = []
+        if self.diverging_iterations:
+            parts.append("%d of %d iterations differ, the first at iteration %d" % (
+                self.diverging_iterations, self.compared, self.first.k))
+            if self.largest is not None and self.largest.ulps is not None:
+                parts.append("largest distance %s (iteration %d, %s)" % (
+                    _ulps(self.largest.ulps), self.largest.k, self.largest.field))
+            if self.max_ulp:
+                parts.append("%d beyond the %d ULP accepted" % (self.beyond_tolerance,
+                                                                 self.max_ulp))
+        if self.expected_entries != self.obtained_entries:
+            parts.append("the trace has %d entries, the golden file %d" % (
+                self.obtained_entries, self.expected_entries))
+        return "; ".join(parts) if parts else "the trace's scenario is not the golden one"
+
+    def text(self, max_lines=DEFAULT_LINES):
+        """The report: one line on agreement; otherwise at most max_lines lines."""
+        if self.agree:
+            return self.summary() + "\n"
+        s = self.scenario
+        head = "%s (%s, %s, %d iterations) against %s" % (
+            self.golden, s["name"], s["variant"], s["iterations"], self.trace)
+        lines = [head]
+        lines += ["scenario differs: %s" % d for d in self.scenario_differences[:3]]
+        if self.nan_repaired:
+            lines.append("note: %d NaN bit patterns of the trace were not the canonical "
+                         "7ff8000000000000; NaNs are compared as NaN" % self.nan_repaired)
+        detail = self.diagnosis.lines() if self.diagnosis else []
+        room = max(1, max_lines - len(lines) - 1 - len(detail))
+        shown = [d.line() for d in self.divergences[:room]]
+        more = self.diverging_iterations and len(self.divergences) > len(shown)
+        lines += shown
+        lines.append(self.summary() + (" (more values differ than are shown)" if more else ""))
+        lines += detail
+        return "\n".join(lines[:max(max_lines, 2)]) + "\n"
+
+
+def _fields(W, b):
+    for i, row in enumerate(W):
+        for j, n in enumerate(row):
+            yield "W[%d][%d]" % (i, j), n
+    yield "b", b
+
+
+def compare(golden_path, trace_path, max_ulp=0, keep=DEFAULT_LINES, trace_label=None):
+    """Compare the trace file with the golden file; a Report. FormatError for a file
+    that is not what the format says."""
+    report = Report(golden_path, trace_label or trace_path, max_ulp)
+    with open_document(golden_path, GOLDEN) as golden, \
+            open_document(trace_path, TRACE) as trace:
+        expected = golden.entries()
+        obtained = trace.entries()
+        previous = None
+        for k, W_e, b_e in expected:
+            report.expected_entries += 1
+            if trace.shape is None:
+                trace.shape = golden.shape
+            entry = next(obtained, None)
+            if entry is None:
+                continue                # the trace ended early: count the golden rest
+            report.obtained_entries += 1
+            report.compared += 1
+            _, W_o, b_o = entry
+            differs = False
+            for (field, e), (_, o) in zip(_fields(W_e, b_e), _fields(W_o, b_o)):
+                if e == o:
+                    continue
+                d = Divergence(k, field, e, o)
+                if not differs:
+                    report.diverging_iterations += 1
+                    differs = True
+                    if report.diverging_iterations == 1:
+                        report.before = previous
+                        report.expected_state = (W_e, b_e)
+                        report.obtained_state = (W_o, b_o)
+                if d.ulps is None or d.ulps > max_ulp:
+                    report.beyond_tolerance += 1
+                if len(report.divergences) < keep:
+                    report.divergences.append(d)
+                if report.largest is None or (d.ulps or 1 << 64) > (report.largest.ulps or 1 << 64):
+                    report.largest = d
+            previous = (W_e, b_e)
+        for _ in obtained:              # the trace went on: count, and check, the rest
+            report.obtained_entries += 1
+        report.scenario = golden.header["scenario"]
+        report.nan_repaired = trace.nan_repaired
+        theirs = trace.header.get("scenario")
+        if theirs is not None:
+            report.scenario_differences = _scenario_differences(report.scenario, theirs)
+    return report
+
+
+def _scenario_differences(ours, theirs):
+    """Where the scenario a trace says it ran differs from the golden one, by bits."""
+    from .bits import float_to_bits
+    found = []
+    for key in ("variant", "iterations"):
+        if ours[key] != theirs[key]:
+            found.append("%s is %r, the golden file's is %r" % (key, theirs[key], ours[key]))
+    for key in ("x", "y", "W", "b", "learning_rate"):
+        a, b = ours[key], theirs[key]
+        if not isinstance(a, list):
+            a, b = [[a]], [[b]]
+        if [len(r) for r in a] != [len(r) for r in b]:
+            found.append("%s has another shape" % key)
+            continue
+        for i, (ra, rb) in enumerate(zip(a, b)):
+            for j, (u, v) in enumerate(zip(ra, rb)):
+                if (u == u or v == v) and float_to_bits(u) != float_to_bits(v):
+                    where = key if key in ("b", "learning_rate") else "%s[%d][%d]" % (key, i, j)
+                    found.append("%s is %s, the golden file's is %s" % (
+                        where, show(float_to_bits(v)), show(float_to_bits(u))))
+                    break
+            else:
+                continue
+            break
+    return found
