@@ -39,14 +39,14 @@ NOTES = {
 }
 
 
-def _mixed(count, seed):
-    """count numbers of mixed magnitude (1e-5 to 1e3) and sign, the same on every Python:
-    an integer generator, and float() of a short decimal (correctly rounded)."""
+def _mixed(count, seed, low, high):
+    """count numbers of mixed sign and magnitude (10^low to 10^(high + 3)), the same on
+    every Python: an integer generator, and float() of a short decimal (correctly rounded)."""
     values, state = [], seed
     for _ in range(count):
         state = (state * 6364136223846793005 + 1442695040888963407) % 2 ** 64
         mantissa = (state >> 16) % 1999 - 999
-        exponent = (state >> 40) % 9 - 7
+        exponent = low + (state >> 40) % (high - low + 1)
         values.append(float("%de%d" % (mantissa or 1, exponent)))
     return values
 
@@ -69,9 +69,9 @@ def _scenario(name, description, flags, variant, x, y, W, b, learning_rate, iter
             "iterations": iterations}
 
 
-_REAL_X = _rows(_mixed(5 * 40, 1), 40)            # 5 features × 40 samples
+_REAL_X = _rows(_mixed(9 * 40, 1, -8, 0), 40)     # 9 features × 40 samples, 1e-8 to 1e3
 _REAL_Y = [_labels(40, 2)]
-_REAL_W = [[w] for w in _mixed(5, 3)]
+_REAL_W = [[w] for w in _mixed(9, 3, -6, -4)]     # 1e-6 to 1e-1: |z| mostly below 10
 _TINY = 2.0 ** -52
 _SUB = 2.0 ** -1074                               # the least subnormal
 
@@ -93,11 +93,11 @@ SCENARIOS = [
               "threshold", X_GATES, GATES[gate], [[0.0], [0.0]], 0.0, 0.1, 100)
     for gate in ("and", "or", "nand", "nor", "xor")
 ] + [
-    _scenario("real-valued-%s" % variant, "5 features × 40 samples of mixed magnitude "
-              "(1e-5 to 1e3) and sign: the order of the additions in z and dW, and FMA, "
+    _scenario("real-valued-%s" % variant, "9 features × 40 samples of mixed magnitude "
+              "(1e-8 to 1e3) and sign: the order of the additions in z and dW, and FMA, "
               "change the bits.",
               ["summation-order", "fma", variant], variant,
-              _REAL_X, _REAL_Y, _REAL_W, 0.125, 1e-4, 200)
+              _REAL_X, _REAL_Y, _REAL_W, 0.125, 1e-5, 200)
     for variant in ("logistic", "threshold")
 ] + [
     _scenario("multi-output-%s" % variant, "Three outputs (AND, OR, NAND) sharing one b.",
@@ -119,10 +119,12 @@ SCENARIOS = [
               [[1, 0, 1, 0, 1, 0, 1, 0, 1, 1]], [[_TINY]], 0.0, 2.0 ** -56, 40)
     for variant in ("threshold", "logistic")
 ] + [
-    _scenario("negative-zero", "−0.0 in x, y, W and b: products and sums of signed zeros.",
-              ["negative-zero", "threshold"], "threshold",
-              [[-0.0, -1.0, 2.0, -0.0], [0.0, -0.0, -0.0, 1.0]], [[-0.0, 0, 1, 1]],
-              [[-0.0], [0.0]], -0.0, 0.5, 20),
+    _scenario("negative-zero", "−0.0 in x, y, W and b. The second output is right from "
+              "the start, so its dW sums only signed zeros: x·0 is −0.0 where x < 0, a sum "
+              "of −0.0 is −0.0, and W − a·(−0.0) turns W = −0.0 into +0.0.",
+              ["negative-zero", "multi-output", "threshold"], "threshold",
+              [[-1.0, -2.0, -0.0, -3.0], [0.0, -0.0, 1.0, 2.0]], [[-0.0, 0, 1, 1], [1, 1, 1, 1]],
+              [[-0.0, -0.0], [0.0, -0.0]], -0.0, 0.5, 20),
     _scenario("subnormal", "Subnormal data and weights; W·x underflows to zero or to "
               "subnormals.",
               ["subnormal", "logistic"], "logistic",

@@ -195,9 +195,9 @@ HYPOTHESES = [
      dict(dW_of=lambda x, e, m: divide(_dot_with(_reversed)(x, transpose(e)), m))),
     ("db summed with np.sum (pairwise); the spec sums left to right",
      dict(db_of=lambda e, m: numpy_pairwise([v for row in e for v in row]) / m)),
-    ("db summed from 0.0, which loses the sign of a −0.0 sum; the spec starts from the "
-     "first term",
-     dict(db_of=lambda e, m: _from_zero([v for row in e for v in row], 0, 0) / m)),
+    ("dW summed from 0.0, which turns a sum of −0.0 products into +0.0; the spec starts "
+     "from the first term",
+     dict(dW_of=lambda x, e, m: divide(_dot_with(_from_zero)(x, transpose(e)), m))),
     ("dW and db with +0.0 where the spec gives −0.0 (an error e kept in integers, as the "
      "article's NumPy code does)",
      dict(dW_of=lambda x, e, m: [[_no_signed_zero(v) for v in row]
