@@ -95,14 +95,20 @@ class Report:
         if self.nan_repaired:
             lines.append("note: %d NaN bit patterns of the trace were not the canonical "
                          "7ff8000000000000; NaNs are compared as NaN" % self.nan_repaired)
-        detail = self.diagnosis.lines() if self.diagnosis else []
-        room = max(1, max_lines - len(lines) - 1 - len(detail))
+        # what must fit: the header, the first divergence, the summary and the causes;
+        # then the recomputed step; then more divergences
+        steps, causes = self.diagnosis.lines() if self.diagnosis else ([], [])
+        budget = max_lines - len(lines) - 1 - len(causes) - (1 if self.divergences else 0)
+        steps = steps[:max(0, budget)]
+        if len(steps) == 1:                 # a heading without its values says nothing
+            steps = []
+        room = max(1, max_lines - len(lines) - 1 - len(causes) - len(steps))
         shown = [d.line() for d in self.divergences[:room]]
         more = self.diverging_iterations and len(self.divergences) > len(shown)
         lines += shown
         lines.append(self.summary() + (" (more values differ than are shown)" if more else ""))
-        lines += detail
-        return "\n".join(lines[:max(max_lines, 2)]) + "\n"
+        lines += steps + causes
+        return "\n".join(lines[:max(max_lines, 3)]) + "\n"
 
 
 def _fields(W, b):

@@ -231,16 +231,15 @@ class Diagnosis:
         self.k, self.steps, self.causes, self.notes = k, steps, causes, notes
 
     def lines(self):
-        out = ["step %d recomputed from iteration %d, where every bit agrees:"
-               % (self.k, self.k - 1)] if self.steps else []
+        """(the recomputed step, the likely causes and hints), as lines."""
+        steps = ["step %d recomputed from iteration %d, where every bit agrees:"
+                 % (self.k, self.k - 1)] if self.steps else []
         for name in ("z", "exp(−z)", "s", "y_pred", "e", "dW", "db"):
             if name in self.steps:
-                out.append("  %-8s %s" % (name, _values(self.steps[name])))
-        for cause in self.causes:
-            out.append("likely cause: " + cause)
-        for note in self.notes:
-            out.append("hint: " + note)
-        return out
+                steps.append("  %-8s %s" % (name, _values(self.steps[name])))
+        causes = ["likely cause: " + cause for cause in self.causes]
+        causes += ["hint: " + note for note in self.notes]
+        return steps, causes
 
 
 def _values(v, most=4):

@@ -9,8 +9,10 @@ golden/schema.json is its JSON Schema. Three kinds of document share it:
 - scenario: what `run` reads; trace ignored; bits optional but checked where present.
 """
 import json
+import re
+import struct
 
-from .bits import CANONICAL_NAN, float_to_bits, hex_bits
+from .bits import CANONICAL_NAN, hex_bits
 from .checks import problem
 from .errors import FormatError
 from .jsonstream import Reader
@@ -27,7 +29,13 @@ SCENARIO_KEYS = {"name", "variant", "x", "y", "W", "b", "learning_rate", "iterat
                  "bits"}
 NUMBER_KEYS = ("x", "y", "W", "b", "learning_rate")
 NON_FINITE = {"inf": float("inf"), "-inf": float("-inf"), "nan": float("nan")}
-_HEX = set("0123456789abcdef")
+_HEX = re.compile("[0-9a-f]{16}")
+_DOUBLE = struct.Struct("<d")
+_WORD = struct.Struct("<Q")
+
+
+def float_to_bits(v):                     # bits.float_to_bits, with compiled structs
+    return _WORD.unpack(_DOUBLE.pack(v))[0]
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -256,7 +264,7 @@ class Document:
         return k, W, b
 
     def _bits(self, h, path):
-        if not (isinstance(h, str) and len(h) == 16 and set(h) <= _HEX):
+        if not (isinstance(h, str) and _HEX.fullmatch(h)):
             self.fail("%s is not a bit pattern: 16 lowercase hex digits"
                       % _show(h), path)
         n = int(h, 16)
@@ -284,7 +292,8 @@ class Document:
                 self.fail("does not have the shape of its bits", path)
             for i, (row, bits_row) in enumerate(zip(decimal, exact)):
                 for j, (v, n) in enumerate(zip(row, bits_row)):
-                    self._agree(v, n, "%s[%d][%d]" % (path, i, j))
+                    if type(v) is not float or v != v or _WORD.unpack(_DOUBLE.pack(v))[0] != n:
+                        self._agree(v, n, "%s[%d][%d]" % (path, i, j))
             return
         v = self._number(decimal, path)
         n = CANONICAL_NAN if v != v else float_to_bits(v)
@@ -298,6 +307,9 @@ class Document:
         if type(v) not in (int, float):
             self.fail("%s is not a number (non-finite values are the strings \"inf\", "
                       "\"-inf\" and \"nan\")" % _show(v), path)
+        if v in (NON_FINITE["inf"], NON_FINITE["-inf"]):   # only an overflowing number parses so
+            self.fail("a number that overflows binary64 (write inf as the string "
+                      "\"inf\" with its bits)", path)
         try:
             return float(v)
         except OverflowError:

@@ -2,7 +2,9 @@
 the array under one chosen key ("trace") handed over element by element.
 
 It reads standard JSON (RFC 8259) only: no NaN or Infinity tokens, no duplicate keys,
-no number that overflows binary64, UTF-8 without BOM. Each element is parsed by the
+no integer of more than MAX_DIGITS digits, UTF-8 without BOM. A number too large for
+binary64 is read as inf, which only a JSON number that overflows can produce: the
+format's checks refuse it where a number is used. Each element is parsed by the
 standard library's decoder, so the semantics are exactly JSON's; only the top level is
 walked here, which is what lets a trace of a million iterations be checked in constant
 memory. Every error is a FormatError naming the file, the JSON path and the line.
@@ -26,13 +28,6 @@ def _constant(token):
                   "bits, with the string \"inf\", \"-inf\" or \"nan\" as the decimal)" % token)
 
 
-def _float(text):
-    v = float(text)
-    if v in (float("inf"), float("-inf")):
-        raise _Reject("the number %s overflows binary64" % _short(text))
-    return v
-
-
 def _int(text):
     if len(text.lstrip("-")) > MAX_DIGITS:
         raise _Reject("an integer of %d digits is too large" % len(text.lstrip("-")))
@@ -40,19 +35,21 @@ def _int(text):
 
 
 def _object(pairs):
-    seen = set()
-    for key, _ in pairs:
-        if key in seen:
-            raise _Reject("duplicate key %r" % _short(key))
-        seen.add(key)
-    return dict(pairs)
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Reject("duplicate key %r" % _short(key))
+            seen.add(key)
+    return d
 
 
 def _short(text):
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-DECODER = json.JSONDecoder(parse_float=_float, parse_int=_int, parse_constant=_constant,
+DECODER = json.JSONDecoder(parse_int=_int, parse_constant=_constant,
                            object_pairs_hook=_object)
 
 
