@@ -44,16 +44,25 @@ def _ordinal(v):
     return -(n & 0x7FFFFFFFFFFFFFFF) - 1 if n >> 63 else n
 
 
-def require_binary64():
+def precision(add=None):
+    """The number of significand bits of the float type, measured: halve eps until
+    1 + eps rounds to 1. `add` is the addition to measure (the float type's own)."""
+    add = add or (lambda u, v: u + v)
+    eps, bits = 1.0, 0
+    while add(1.0, eps) != 1.0 and bits < 200:
+        eps = eps / 2
+        bits += 1
+    return bits
+
+
+def require_binary64(add=None):
     """Refuse to run where float is not IEEE-754 binary64 (e.g. a single-precision
     MicroPython build): every result would be wrong in the last bits, silently."""
-    tiny = 1.0
-    for _ in range(52):
-        tiny = tiny / 2
-    if 1.0 + tiny == 1.0 or 1.0 + tiny / 2 != 1.0 or len(struct.pack("<d", 1.0)) != 8 \
-            or bits_to_float(float_to_bits(1.0 + tiny)) != 1.0 + tiny:
-        raise RuntimeError("ann_ref needs IEEE-754 binary64 floats; this Python's "
-                           "float has a different precision, so no result would be exact")
+    bits = precision(add)
+    if bits != 53 or len(struct.pack("<d", 1.0)) != 8:
+        raise RuntimeError("ann_ref needs IEEE-754 binary64 floats (53-bit significand); "
+                           "this Python's float has %d bits, so no result would be exact"
+                           % bits)
 
 
 require_binary64()

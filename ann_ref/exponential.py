@@ -21,6 +21,12 @@ from .bits import bits_to_float, float_to_bits
 
 INF = bits_to_float(0x7FF0000000000000)
 
+try:
+    _bit_length = int.bit_length
+except AttributeError:                    # MicroPython's int has no bit_length
+    def _bit_length(n):
+        return len(bin(n)) - 2            # n > 0 here
+
 
 # --- exact conversions between floats and integers -----------------------------------
 
@@ -43,7 +49,7 @@ def _to_float(N, E):
         return -_to_float(-N, E)
     if N == 0:
         return 0.0
-    shift = N.bit_length() - 53           # drop bits beyond 53 significant ones,
+    shift = _bit_length(N) - 53           # drop bits beyond 53 significant ones,
     if E + shift < -1074:                 # or beyond 2^-1074 for a subnormal
         shift = -1074 - E
     if shift > 0:
@@ -97,7 +103,7 @@ _C = _LN2_Q >> 8                          # ln2/256 * 2**Q
 
 def _split(N, bits):
     """The top `bits` significant bits of the positive integer N, and the rest."""
-    drop = N.bit_length() - bits
+    drop = _bit_length(N) - bits
     top = (N >> drop) << drop
     return top, N - top
 

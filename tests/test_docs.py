@@ -99,3 +99,19 @@ def test_the_spec_and_readmes_name_only_files_that_exist():
             text = f.read()
         for name in re.findall(r"`((?:ann_ref|tests|golden|docs|benchmarks|\.ci)/[\w./-]+)`", text):
             assert os.path.exists(os.path.join(ROOT, name)), "%s names %s" % (doc, name)
+
+
+def test_the_readme_counts_and_runtimes_are_true():
+    with open(os.path.join(ROOT, "README.md")) as f:
+        text = f.read()
+    states = sum(s["iterations"] + 1 for s in SCENARIOS)
+    assert "all %d golden scenarios (%s states)" % (len(SCENARIOS), format(states, ",")) in text
+    assert "[`golden/`](golden/README.md) holds %d scenarios" % len(SCENARIOS) in text
+    for runtime in ("| CPython | 3.%d." % v for v in range(8, 14)):
+        assert runtime in text
+    for runtime in ("| PyPy |", "| MicroPython | 1.27.0", "| Pyodide | 0.29.5"):
+        assert runtime in text
+    with open(os.path.join(ROOT, "package.json")) as f:
+        pinned = json.load(f)["dependencies"]
+    assert pinned["pyodide"] == "0.29.5"
+    assert pinned["@micropython/micropython-webassembly-pyscript"] == "1.27.0"

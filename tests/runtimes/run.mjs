@@ -1,0 +1,64 @@
+// Runs tests/runtimes/conformance.py inside MicroPython or Pyodide (CPython compiled to
+// WebAssembly), under Node.js, with the ann_ref package copied as it is into the
+// runtime's file system.
+//   node tests/runtimes/run.mjs micropython|pyodide GOLDEN_DIR FILE.json ...
+// Exit status 0 when every scenario agrees, 1 otherwise.
+import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const [runtime, goldenDir, ...names] = process.argv.slice(2);
+
+function copyInto(FS, mkdir, target) {
+  mkdir(target + "/ann_ref");
+  for (const name of readdirSync(join(root, "ann_ref"))) {
+    if (name.endsWith(".py")) {
+      FS.writeFile(target + "/ann_ref/" + name, readFileSync(join(root, "ann_ref", name)));
+    }
+  }
+  FS.writeFile(target + "/conformance.py", readFileSync(join(here, "conformance.py")));
+  mkdir("/golden");
+  for (const name of names) {
+    FS.writeFile("/golden/" + name, readFileSync(join(goldenDir, name)));
+  }
+}
+
+const check = "import conformance\nok = conformance.main('/golden', " +
+  JSON.stringify(names) + ")\n";
+let ok;
+if (runtime === "micropython") {
+  const { loadMicroPython } = await import(
+    "@micropython/micropython-webassembly-pyscript/micropython.mjs");
+  // double-precision floats and big ints; the heap is sized generously (the default is
+  // 1 MiB), although the line-by-line reading of conformance.py needs far less
+  const mp = await loadMicroPython({
+    heapsize: 64 * 1024 * 1024, linebuffer: false,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
+  const mkdir = (path) => {
+    let at = "";
+    for (const part of path.split("/").filter(Boolean)) {
+      at += "/" + part;
+      try { mp.FS.mkdir(at); } catch (e) { /* exists */ }
+    }
+  };
+  copyInto(mp.FS, mkdir, "/lib");
+  mp.runPython("import sys\nprint('runtime: micropython %s, float %s bits' % ('.'.join(str(v) for v in sys.implementation.version[:3]), len(__import__('struct').pack('d', 1.0)) * 8))\n");
+  mp.runPython(check);
+  ok = mp.globals.get("ok");
+} else if (runtime === "pyodide") {
+  const { loadPyodide } = await import("pyodide");
+  const py = await loadPyodide({ stdout: (line) => console.log(line),
+                                 stderr: (line) => console.error(line) });
+  copyInto(py.FS, (path) => py.FS.mkdirTree(path), "/home/pyodide");
+  py.runPython("import sys, pyodide\nprint('runtime: pyodide %s, Python %s' % (pyodide.__version__, sys.version.split()[0]))\n");
+  py.runPython(check);
+  ok = py.globals.get("ok");
+} else {
+  console.error("usage: node run.mjs micropython|pyodide GOLDEN_DIR FILE.json ...");
+  process.exit(2);
+}
+process.exitCode = ok ? 0 : 1;

@@ -1,0 +1,138 @@
+"""The conformance runner: every golden scenario, run by ann_ref as it is, on every
+runtime — CPython 3.8 to 3.13 (pyenv), PyPy 3, MicroPython and Pyodide (npm, under
+Node.js) — with the bits compared to the golden files.
+
+    python3 tests/runtimes/runtimes.py            # every runtime found: table of timings
+    python3 tests/runtimes/runtimes.py pypy3 micropython
+
+A runtime that is not installed is reported as such; tests/test_runtimes.py turns that
+into a failure when ANN_REF_ALL_RUNTIMES=1 (as .ci/run sets it).
+"""
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+GOLDEN = os.path.join(ROOT, "golden")
+NODE_RUNTIMES = ("micropython", "pyodide")
+
+
+def golden_names():
+    with open(os.path.join(GOLDEN, "manifest.json")) as f:
+        import json
+        return sorted(json.load(f)["files"])
+
+
+def pythons():
+    """{name: interpreter} for the CPythons 3.8+ of pyenv, and PyPy."""
+    found = {}
+    paths = glob.glob("/root/.pyenv/versions/3.*/bin/python3")
+    for path in sorted(paths, key=lambda p: [int(v) for v in re.findall(r"\d+", p)[:2]]):
+        version = re.match(r".*/versions/(3\.\d+)", path).group(1)
+        if tuple(int(v) for v in version.split(".")) >= (3, 8):
+            found["cpython" + version] = path
+    if shutil.which("pypy3"):
+        found["pypy3"] = shutil.which("pypy3")
+    return found
+
+
+def available():
+    names = list(pythons())
+    modules = os.path.join(ROOT, "node_modules")
+    if shutil.which("node"):
+        if os.path.isdir(os.path.join(modules, "@micropython", "micropython-webassembly-pyscript")):
+            names.append("micropython")
+        if os.path.isdir(os.path.join(modules, "pyodide")):
+            names.append("pyodide")
+    return names
+
+
+def command(runtime, names, folder=GOLDEN):
+    if runtime in NODE_RUNTIMES:
+        return ["node", os.path.join(HERE, "run.mjs"), runtime, folder] + names
+    return [pythons()[runtime], os.path.join(HERE, "conformance.py"), folder] + names
+
+
+class Result:
+    def __init__(self, runtime, status, output, seconds):
+        self.runtime, self.status, self.output, self.seconds = runtime, status, output, seconds
+        self.lines = output.splitlines()
+
+    @property
+    def ok(self):
+        return self.status == 0 and self.summary() is not None and " 0 differ, 0 skipped" in self.summary()
+
+    def summary(self):
+        return next((l for l in self.lines if l.startswith("conformance: ")), None)
+
+    def seconds_of(self, name):
+        """The time the runtime took for one scenario, or for all (name None)."""
+        line = self.summary() if name is None else next(
+            (l for l in self.lines if l.startswith(name + ":")), "")
+        match = re.search(r"\(([\d.]+) s\)$", line)
+        return float(match.group(1)) if match else None
+
+    def version(self):
+        return next((l[len("runtime: "):] for l in self.lines if l.startswith("runtime: ")), "")
+
+
+def run(runtime, names=None, folder=GOLDEN, timeout=1800, env=None):
+    names = names or golden_names()
+    env = dict(os.environ, PYTHONPATH=ROOT, **(env or {}))
+    start = time.perf_counter()
+    p = subprocess.run(command(runtime, names, folder), cwd=ROOT, env=env,
+                       capture_output=True, text=True, timeout=timeout)
+    return Result(runtime, p.returncode, p.stdout + p.stderr, time.perf_counter() - start)
+
+
+VERSION_PROBE = ("import sys, platform; print('runtime: %s %s' % "
+                 "(platform.python_implementation(), platform.python_version()) + "
+                 "(' (PyPy %d.%d.%d)' % sys.pypy_version_info[:3] "
+                 "if hasattr(sys, 'pypy_version_info') else ''))")
+
+
+def describe(runtime):
+    if runtime in NODE_RUNTIMES:
+        return None
+    return subprocess.run([pythons()[runtime], "-c", VERSION_PROBE], capture_output=True,
+                          text=True).stdout.strip()[len("runtime: "):]
+
+
+def main(wanted):
+    runtimes = wanted or available()
+    missing = [r for r in wanted if r not in available()]
+    for r in missing:
+        print("%s: not installed" % r)
+    rows, failed = [], bool(missing)
+    for runtime in [r for r in runtimes if r not in missing]:
+        result = run(runtime)
+        version = result.version() or describe(runtime)
+        if not result.ok:
+            failed = True
+            print("%s: FAILED\n%s" % (runtime, result.output))
+        rows.append((runtime, version, result.seconds_of("article.json"), result.seconds_of(None),
+                     result.seconds, result.summary() or "no summary"))
+    print("| runtime | version | article | catalogue | process | result |")
+    print("|---|---|---|---|---|---|")
+    for runtime, version, article, catalogue, process, summary in rows:
+        print("| %s | %s | %s | %s | %.1f s | %s |" % (
+            runtime, version, "%.3f s" % article if article is not None else "?",
+            "%.2f s" % catalogue if catalogue is not None else "?", process,
+            summary[len("conformance: "):].split(" (")[0]))
+    speeds = {r[0]: r[3] for r in rows if r[3]}
+    cpython = [r for r in speeds if r.startswith("cpython3.11")] or [r for r in speeds if r.startswith("cpython")]
+    if "pypy3" in speeds and cpython:
+        print("PyPy against %s in this run: catalogue %.2f s against %.2f s, %.1f× %s"
+              % (cpython[0], speeds["pypy3"], speeds[cpython[0]],
+                 max(speeds["pypy3"], speeds[cpython[0]]) / min(speeds["pypy3"], speeds[cpython[0]]),
+                 "faster" if speeds["pypy3"] < speeds[cpython[0]] else "slower"))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
