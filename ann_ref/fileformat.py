@@ -132,6 +132,8 @@ class Document:
     def _header_until_trace(self):
         for key, value in self._members:
             if key == "trace":
+                if not hasattr(value, "__next__"):    # the reader streams arrays only
+                    self.fail("the trace must be an array of entries", "$.trace")
                 return value
             self._member(key, value)
         self._finish()
@@ -177,6 +179,11 @@ class Document:
             for flag in self.header.get("flags", []):
                 if flag not in notes:
                     self.fail("flag %r has no note explaining it" % flag, "$.notes")
+
+    def expected_iterations(self):
+        """The number of entries the scenario announces (for progress), if known yet."""
+        scenario = self.header.get("scenario")
+        return scenario["iterations"] + 1 if scenario else 0
 
     def close(self):
         if self._reader.stream is not None:

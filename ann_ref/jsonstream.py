@@ -81,9 +81,13 @@ class Reader:
         data = self.stream.read(max(at_least, CHUNK))
         try:
             text = self.decoder.decode(data, final=not data)
-        except UnicodeDecodeError as e:
+        except UnicodeDecodeError as e:       # e.object: the bytes held back, then data
+            offset = self.bytes_read + len(data) - len(e.object) + e.start
+            if not data:
+                raise FormatError("not UTF-8: the text ends inside a character (offset %d)"
+                                  % offset, self.file)
             raise FormatError("not UTF-8: byte 0x%02x at offset %d"
-                              % (data[e.start], self.bytes_read + e.start), self.file)
+                              % (e.object[e.start], offset), self.file)
         if self.bytes_read == 0 and text.startswith("\ufeff"):
             raise FormatError("starts with a byte order mark; JSON text is plain UTF-8",
                               self.file)
