@@ -5,6 +5,7 @@ Bad input of any kind ends in one line on stderr and exit status 2, never a trac
 import argparse
 import json
 import os
+import signal
 import sys
 
 from . import __version__
@@ -242,7 +243,8 @@ def cmd_verify(args, out):
             out.write("%s\n" % e)
             return 1
     try:
-        report = compare(args.golden, trace, args.max_ulp, trace_label=label)
+        report = compare(args.golden, trace, args.max_ulp, trace_label=label,
+                         show_progress=True)
     except AnnRefError as e:
         if args.backend is not None:     # name the backend, not a temporary file
             raise AnnRefError(str(e).replace(trace, label, 1))
@@ -284,8 +286,16 @@ def _ints(A):
     return "[%s]" % ", ".join("[%s]" % ", ".join("%d" % v for v in row) for row in A)
 
 
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)        # unwinds, so temporary files are removed
+
+
 def main(argv=None, out=None):
     out = out or sys.stdout
+    try:
+        signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:                    # not the main thread: leave signals alone
+        pass
     try:
         args = build_parser().parse_args(argv)
         return args.handler(args, out)

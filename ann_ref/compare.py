@@ -5,8 +5,12 @@ Both files are read as streams, so a trace of any length is compared in constant
 memory; the report keeps only the first divergences, the largest distance, and the
 states around the first divergence that the diagnosis needs.
 """
+import os
+
 from .bits import bits_to_float, ulp_distance
+from .errors import FormatError
 from .fileformat import GOLDEN, TRACE, open_document
+from .progress import progress
 
 DEFAULT_LINES = 20
 
@@ -118,13 +122,31 @@ def _fields(W, b):
     yield "b", b
 
 
-def compare(golden_path, trace_path, max_ulp=0, keep=DEFAULT_LINES, trace_label=None):
+def check_manifest(golden_path):
+    """A golden file listed in the manifest beside it must have the manifest's SHA-256:
+    otherwise it was altered (or the manifest is stale). FormatError naming it."""
+    from .golden import MANIFEST, read_manifest, sha256_of_file
+    directory = os.path.dirname(os.path.abspath(golden_path))
+    if not os.path.exists(os.path.join(directory, MANIFEST)):
+        return
+    expected = read_manifest(directory).get(os.path.basename(golden_path))
+    if expected is not None and sha256_of_file(golden_path) != expected:
+        raise FormatError("its SHA-256 is not the one %s gives: the file was altered, or "
+                          "the manifest is stale ('ann-ref golden check' tells which)"
+                          % os.path.join(os.path.dirname(golden_path), MANIFEST), golden_path)
+
+
+def compare(golden_path, trace_path, max_ulp=0, keep=DEFAULT_LINES, trace_label=None,
+            show_progress=False):
     """Compare the trace file with the golden file; a Report. FormatError for a file
-    that is not what the format says."""
+    that is not what the format says, or a golden file that its manifest disowns."""
+    check_manifest(golden_path)
     report = Report(golden_path, trace_label or trace_path, max_ulp)
     with open_document(golden_path, GOLDEN) as golden, \
             open_document(trace_path, TRACE) as trace:
         expected = golden.entries()
+        if show_progress:
+            expected = progress(expected, golden.expected_iterations())
         obtained = trace.entries()
         previous = None
         for k, W_e, b_e in expected:

@@ -9,7 +9,6 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 
 from .catalogue import NOTES, SCENARIOS
 from .checks import problem
@@ -57,6 +56,14 @@ def filename(s):
 
 def sha256(data):
     return hashlib.sha256(data).hexdigest()
+
+
+def sha256_of_file(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def render_manifest(files):
@@ -170,6 +177,8 @@ def write(directory, scenarios=SCENARIOS):
     """Rewrite every golden file and the manifest; returns the names that changed."""
     os.makedirs(directory, exist_ok=True)
     files = {filename(s): render(s) for s in scenarios}   # all computed before any write
+    for path in _leftovers(directory, list(files) + [MANIFEST]):
+        os.remove(path)
     try:
         old = read_manifest(directory)
     except FormatError:
@@ -189,17 +198,29 @@ def write(directory, scenarios=SCENARIOS):
     return changed
 
 
+def _leftovers(directory, names):
+    """Temporary files of an interrupted write (atomic_write names them .NAME.*.tmp)."""
+    for entry in os.listdir(directory):
+        if entry.endswith(".tmp") and any(entry.startswith("." + n + ".") for n in names):
+            yield os.path.join(directory, entry)
+
+
 def atomic_write(path, data):
-    """Write data to path so that path is always either the old or the new file."""
+    """Write data to path so that path is always either the old or the new file.
+
+    The temporary file's name is fixed before it is created, so that an interruption
+    at any moment (SIGTERM and Ctrl-C unwind through here) leaves nothing behind; only
+    SIGKILL can, and the next write removes such leftovers."""
     directory = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".",
-                                     suffix=".tmp", dir=directory)
+    temporary = os.path.join(directory, ".%s.%d.tmp" % (os.path.basename(path), os.getpid()))
     try:
+        mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o644
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(temporary, os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o644)
+        os.chmod(temporary, mode)             # whatever the umask made of it
         os.replace(temporary, path)
     except BaseException:
         try:

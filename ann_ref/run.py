@@ -1,12 +1,11 @@
 """`run`: a scenario in, its whole golden-format document out, streamed."""
 import io
 import os
-import sys
 import tempfile
-import time
 
 from .fileformat import SCENARIO, open_document, scenario_object, write_document
 from .golden import header_members
+from .progress import progress
 from .training import states
 
 
@@ -19,7 +18,7 @@ def run_file(path, output, stdout):
     head = header_members(scenario_object(s["name"], s["variant"], s["x"], s["y"], s["W"],
                                           s["b"], s["learning_rate"], s["iterations"]),
                           given.get("description"), given.get("flags"), given.get("notes"))
-    trajectory = _progress(states(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
+    trajectory = progress(states(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
                                   s["iterations"], s["variant"]), s["iterations"])
     if output is None:
         write_document(stdout, head, trajectory)
@@ -35,26 +34,3 @@ def run_file(path, output, stdout):
     except BaseException:
         os.remove(temporary)
         raise
-
-
-def _progress(trajectory, total, stream=None, after=2.0):
-    """Pass the states through; on a terminal, once the run has taken more than `after`
-    seconds, show how far it is on stderr (never when stderr is not a terminal)."""
-    stream = stream or sys.stderr
-    if not (hasattr(stream, "isatty") and stream.isatty()):
-        for state in trajectory:
-            yield state
-        return
-    start = last = time.monotonic()
-    shown = False
-    for k, state in enumerate(trajectory):
-        if k & 1023 == 0:
-            now = time.monotonic()
-            if now - start > after and now - last > 0.25:
-                stream.write("\r  iteration %d of %d (%d%%)" % (k, total, 100 * k // max(total, 1)))
-                stream.flush()
-                last, shown = now, True
-        yield state
-    if shown:
-        stream.write("\r" + " " * 60 + "\r")
-        stream.flush()
