@@ -64,3 +64,18 @@ def test_help_explains_each_option():
 def test_bad_input_is_one_line_and_exit_status_2(args, needle):
     status, _, err = cli(*args)
     assert_one_line_error(status, err, needle)
+
+
+def test_run_with_bad_input_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "ann-ref-golden", "version": 1, "scenario": {"name": "s", '
+                   '"variant": "threshold", "x": [[0, 1]], "y": [[0, 1]], "W": [[0.5]], '
+                   '"b": 0, "learning_rate": 0.5, "iterations": -3}}')
+    out = tmp_path / "out.json"
+    status, stdout, err = cli("run", str(bad), "-o", str(out))
+    assert_one_line_error(status, err, "bad.json", "$.scenario.iterations")
+    assert stdout == "" and not out.exists()
+    out.write_text("previous")
+    status, _, err = cli("run", str(bad), "-o", str(out))
+    assert status == 2 and out.read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

@@ -3,6 +3,7 @@ import struct
 
 from ann_ref import exp, sigmoid, train
 from ann_ref.model import forward, predict
+from decimal_exp import reference_exp
 
 
 def bits(v):
@@ -61,3 +62,14 @@ def test_b_is_added_last_and_shared_by_every_output():
     # (1e16 + 1) - 1e16 = 0, the 1 lost to rounding; b first, (-1e16 + 1e16) + 1 = 1
     z, _, _ = forward([[1e16, 1e16], [1.0, 1.0]], -1e16, [[1.0], [1.0]])
     assert z == [[0.0], [0.0]]
+
+
+def test_subnormals_are_kept_not_flushed():
+    # 1e-300 · 1e-10 = 1e-310, a subnormal; flush-to-zero would give 0
+    z, _, _ = forward([[1e-300]], 0.0, [[1e-10]])
+    assert z == [[1e-300 * 1e-10]] and 0 < z[0][0] < 2.0 ** -1022
+    assert exp(-745.0) == 5e-324 and exp(-740.0) == reference_exp(-740.0) > 0
+
+
+def test_exp_underflows_to_zero_and_the_sigmoid_to_one_at_z_746():
+    assert exp(-746.0) == 0.0 and sigmoid(746.0) == 1.0 and sigmoid(1e308) == 1.0
