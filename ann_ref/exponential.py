@@ -15,7 +15,6 @@ bits on every platform and interpreter. Ziv's strategy:
 
 The fast path needs about 70 float operations and no call to libm.
 """
-import struct
 
 from .bits import bits_to_float, float_to_bits
 

@@ -2,9 +2,7 @@
 import hashlib
 import json
 import os
-import shutil
 
-import pytest
 
 from ann_ref import golden
 from ann_ref.catalogue import SCENARIOS
@@ -37,13 +35,6 @@ def test_files_are_one_trace_entry_per_line_sorted_keys_utf8_newline_at_end():
     assert all(json.loads(e.rstrip(","))["iteration"] == k for k, e in enumerate(entries))
     document = json.loads(text)
     assert list(document) == sorted(document)
-
-
-@pytest.fixture
-def copy_of_golden(tmp_path):
-    target = tmp_path / "golden"
-    shutil.copytree(GOLDEN, str(target))
-    return str(target)
 
 
 def test_check_names_a_file_whose_bytes_changed(copy_of_golden):

@@ -9,18 +9,10 @@ import subprocess
 import sys
 import time
 
-import pytest
 
 from ann_ref import golden
 from ann_ref.progress import progress
 from helpers import GOLDEN, ROOT, assert_one_line_error, cli
-
-
-@pytest.fixture
-def copy_of_golden(tmp_path):
-    target = tmp_path / "golden"
-    shutil.copytree(GOLDEN, str(target))
-    return str(target)
 
 
 def test_verify_refuses_a_golden_file_that_its_manifest_disowns(copy_of_golden):
