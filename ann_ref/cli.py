@@ -146,7 +146,8 @@ def build_parser():
                        "before committing a rewrite.")
     g.add_argument("action", choices=["check", "write"])
     g.add_argument("--dir", default=None, metavar="DIR",
-                   help="the golden folder (default: golden/ of this checkout)")
+                   help="the golden folder (default: golden/ of the checkout ann_ref runs "
+                   "from, else ./golden)")
     g.set_defaults(handler=cmd_golden)
     return parser
 
@@ -202,7 +203,7 @@ def cmd_run(args, out):
 
 def cmd_golden(args, out):
     from . import golden
-    directory = args.dir or golden.DEFAULT_DIR
+    directory = args.dir or golden.default_dir()
     count = len(golden.SCENARIOS)
     if args.action == "write":
         changed = golden.write(directory)

@@ -18,8 +18,14 @@ from .training import states
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "ann-ref-golden-manifest"
-DEFAULT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                           "golden")
+_CHECKOUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                         "golden")
+
+
+def default_dir():
+    """golden/ of the checkout this package runs from; for an installed package,
+    golden/ of the current folder."""
+    return _CHECKOUT if os.path.exists(os.path.join(_CHECKOUT, MANIFEST)) else "golden"
 
 
 def header_members(scenario, description=None, flags=None, notes=None):
