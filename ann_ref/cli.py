@@ -171,9 +171,10 @@ def cmd_train(args, out):
     last_change = 0
     previous = None
     for k, (W_k, b_k) in enumerate(states(x, y, W, b, a, n, variant, f)):
-        if previous is not None and _state_bits(W_k, b_k) != previous:
+        key = _state_bits(W_k, b_k)
+        if previous is not None and key != previous:
             last_change = k
-        previous = _state_bits(W_k, b_k)
+        previous = key
         if args.every and (k % args.every == 0 or k == n):
             out.write("iteration %d: %s\n" % (k, _state_line(W_k, b_k)))
         W, b = W_k, b_k
