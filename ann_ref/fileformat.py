@@ -30,6 +30,7 @@ SCENARIO_KEYS = {"name", "variant", "x", "y", "W", "b", "learning_rate", "iterat
 NUMBER_KEYS = ("x", "y", "W", "b", "learning_rate")
 NON_FINITE = {"inf": float("inf"), "-inf": float("-inf"), "nan": float("nan")}
 _HEX = re.compile("[0-9a-f]{16}")
+_HEX_RUN = re.compile("[0-9a-f]*")
 _DOUBLE = struct.Struct("<d")
 _WORD = struct.Struct("<Q")
 
@@ -236,6 +237,55 @@ class Document:
 
     # --- checks ------------------------------------------------------------------------
     def _entry(self, entry, k, path):
+        """(k, W bits, b bits) of a checked entry: the fast path when all is well, else
+        the careful one, which says what is wrong."""
+        return self._entry_fast(entry, k) or self._entry_checked(entry, k, path)
+
+    def _entry_fast(self, entry, k):
+        """The usual entry, checked in a few bulk operations; None for anything unusual
+        (which the careful path then judges, and explains)."""
+        if type(entry) is not dict or entry.get("iteration") != k or \
+                type(entry["iteration"]) is not int or self.shape is None:
+            return None
+        bits = entry.get("bits")
+        if type(bits) is not dict:
+            return None
+        if self.kind == GOLDEN and (len(entry) != 4 or len(bits) != 2 or "W" not in entry
+                                    or "b" not in entry):
+            return None
+        rows, cols = self.shape
+        W_hex, b_hex = bits.get("W"), bits.get("b")
+        if type(W_hex) is not list or len(W_hex) != rows or \
+                any(type(r) is not list or len(r) != cols for r in W_hex):
+            return None
+        flat = [h for r in W_hex for h in r] + [b_hex]
+        if any(type(h) is not str or len(h) != 16 for h in flat) or \
+                not _HEX_RUN.fullmatch("".join(flat)):
+            return None
+        ns = [int(h, 16) for h in flat]
+        if any((n >> 52) & 0x7FF == 0x7FF and n & 0xFFFFFFFFFFFFF for n in ns):
+            return None                 # NaNs take the careful path
+        if "W" in entry or "b" in entry:
+            W_dec, b_dec = entry.get("W"), entry.get("b")
+            decimals = []
+            if W_dec is not None:
+                if type(W_dec) is not list or len(W_dec) != rows or \
+                        any(type(r) is not list or len(r) != cols for r in W_dec):
+                    return None
+                decimals += [v for r in W_dec for v in r]
+            if b_dec is not None:
+                decimals.append(b_dec)
+            if any(type(v) is not float or v - v != 0.0 for v in decimals):
+                return None             # ints, strings, inf: the careful path
+            packed = struct.unpack("<%dQ" % len(decimals), struct.pack("<%dd" % len(decimals),
+                                                                       *decimals))
+            wanted = (ns[:-1] if W_dec is not None else []) + ([ns[-1]] if b_dec is not None
+                                                                else [])
+            if list(packed) != wanted:
+                return None
+        return k, [ns[i * cols:(i + 1) * cols] for i in range(rows)], ns[-1]
+
+    def _entry_checked(self, entry, k, path):
         if not isinstance(entry, dict):
             self.fail("a trace entry must be an object", path)
         if self.kind == GOLDEN:
