@@ -42,7 +42,7 @@ def parts(x, y, W, b, a, variant, z_of=None, exp_of=exp, s_of=None, predict_of=p
 
 # --- exact helpers for the hypotheses (whole standard library allowed here) -------------
 
-def fma(p, q, r):
+def fused_multiply_add(p, q, r):
     """p*q + r rounded once, as a fused multiply-add does."""
     try:
         return float(Fraction(p) * Fraction(q) + Fraction(r))
@@ -60,7 +60,7 @@ def _dot_with(reduce):
 def _fma_chain(products, row, col):
     acc = row[0] * col[0]
     for p, q in zip(row[1:], col[1:]):
-        acc = fma(p, q, acc)
+        acc = fused_multiply_add(p, q, acc)
     return acc
 
 
@@ -159,8 +159,8 @@ def _s_tanh(z, e_z):
 
 
 def _update_fma(W, b, a, dW, db):
-    return ([[fma(-a, g, w) for w, g in zip(rw, rg)] for rw, rg in zip(W, dW)],
-            fma(-a, db, b))
+    return ([[fused_multiply_add(-a, g, w) for w, g in zip(rw, rg)] for rw, rg in zip(W, dW)],
+            fused_multiply_add(-a, db, b))
 
 
 def _no_signed_zero(v):

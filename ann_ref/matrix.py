@@ -1,8 +1,8 @@
 """Matrices as plain lists of rows, and the few operations the network needs.
 
 Every sum runs left to right and starts from its first term, never from 0.0: starting
-from 0.0 would turn a sum of -0.0 terms into +0.0, and Python's sum() of floats is
-compensated since 3.12, so neither would give the bits the spec fixes.
+from 0.0 would turn a sum of -0.0 terms into +0.0, and Python's built-in sum of floats
+is compensated since 3.12, so neither would give the bits the spec fixes.
 """
 
 

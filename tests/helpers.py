@@ -23,3 +23,12 @@ def assert_one_line_error(status, stderr, *needles):
     assert len(stderr.strip().splitlines()) == 1, stderr
     for needle in needles:
         assert needle in stderr, stderr
+
+
+def replace_in_file(path, old, new):
+    """Change the first `old` in a text file to `new`; the test fails if it is not there."""
+    with open(path) as f:
+        text = f.read()
+    assert old in text, "%r is not in %s" % (old, path)
+    with open(path, "w") as f:
+        f.write(text.replace(old, new, 1))

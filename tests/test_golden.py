@@ -6,7 +6,7 @@ import os
 
 from ann_ref import golden
 from ann_ref.catalogue import SCENARIOS
-from helpers import GOLDEN, assert_one_line_error, cli
+from helpers import GOLDEN, assert_one_line_error, cli, replace_in_file
 
 
 def test_every_golden_file_regenerates_byte_for_byte_and_the_manifest_agrees():
@@ -38,11 +38,8 @@ def test_files_are_one_trace_entry_per_line_sorted_keys_utf8_newline_at_end():
 
 
 def test_check_names_a_file_whose_bytes_changed(copy_of_golden):
-    path = os.path.join(copy_of_golden, "gate-or.json")
-    with open(path) as f:
-        text = f.read()
-    with open(path, "w") as f:
-        f.write(text.replace('"iteration": 7}', '"iteration": 7} ', 1))
+    replace_in_file(os.path.join(copy_of_golden, "gate-or.json"), '"iteration": 7}',
+                    '"iteration": 7} ')
     problems = golden.check(copy_of_golden)
     assert any("gate-or.json: differs from its regeneration at line" in p
                and "trace iteration 7" in p for p in problems)

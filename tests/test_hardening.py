@@ -12,22 +12,16 @@ import time
 
 from ann_ref import golden
 from ann_ref.progress import progress
-from helpers import GOLDEN, ROOT, assert_one_line_error, cli
+from helpers import GOLDEN, ROOT, assert_one_line_error, cli, replace_in_file
 
 
 def test_verify_refuses_a_golden_file_that_its_manifest_disowns(copy_of_golden):
     path = os.path.join(copy_of_golden, "article.json")
-    with open(path) as f:
-        text = f.read()
-    # a tampered trace whose decimals still agree with its bits: only the SHA-256 tells
-    text = text.replace('"b": "bfb3333333333326"}, "iteration": 1000}',
-                        '"b": "bfb3333333333327"}, "iteration": 1000}')
-    text = text.replace('"b": -0.07499999999999982, "bits": {"W": [["3fa9999999999993"], '
-                        '["3fa999999999999d"]], "b": "bfb3333333333327"}, "iteration": 1000}',
-                        '"b": -0.07499999999999983, "bits": {"W": [["3fa9999999999993"], '
-                        '["3fa999999999999d"]], "b": "bfb3333333333327"}, "iteration": 1000}')
-    with open(path, "w") as f:
-        f.write(text)
+    # a tampered last state whose decimal still agrees with its bits: only the SHA-256 tells
+    replace_in_file(path, '"b": -0.07499999999999982, "bits": {"W": [["3fa9999999999993"], '
+                    '["3fa999999999999d"]], "b": "bfb3333333333326"}, "iteration": 1000}',
+                    '"b": -0.07499999999999983, "bits": {"W": [["3fa9999999999993"], '
+                    '["3fa999999999999d"]], "b": "bfb3333333333327"}, "iteration": 1000}')
     status, out, err = cli("verify", path, os.path.join(GOLDEN, "article.json"))
     assert_one_line_error(status, err, "article.json", "SHA-256", "manifest.json")
     problems = golden.check(copy_of_golden)
@@ -36,10 +30,7 @@ def test_verify_refuses_a_golden_file_that_its_manifest_disowns(copy_of_golden):
 
 def test_verify_and_check_name_a_golden_file_whose_decimals_disagree_with_its_bits(copy_of_golden):
     path = os.path.join(copy_of_golden, "gate-and.json")
-    with open(path) as f:
-        text = f.read()
-    with open(path, "w") as f:
-        f.write(text.replace('{"W": [[0.0], [0.0]], "b": 0.0,', '{"W": [[0.0], [0.0]], "b": 0.5,', 1))
+    replace_in_file(path, '{"W": [[0.0], [0.0]], "b": 0.0,', '{"W": [[0.0], [0.0]], "b": 0.5,')
     os.remove(os.path.join(copy_of_golden, "manifest.json"))   # so that only the bits tell
     status, _, err = cli("verify", path, os.path.join(GOLDEN, "gate-and.json"))
     assert_one_line_error(status, err, "gate-and.json", "the decimal 0.5 disagrees with its bits")
