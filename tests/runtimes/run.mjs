@@ -19,6 +19,7 @@ function copyInto(FS, mkdir, target) {
     }
   }
   FS.writeFile(target + "/conformance.py", readFileSync(join(here, "conformance.py")));
+  FS.writeFile("/exp_vectors.json", readFileSync(join(here, "exp_vectors.json")));
   mkdir("/golden");
   for (const name of names) {
     FS.writeFile("/golden/" + name, readFileSync(join(goldenDir, name)));
@@ -26,7 +27,7 @@ function copyInto(FS, mkdir, target) {
 }
 
 const check = "import conformance\nok = conformance.main('/golden', " +
-  JSON.stringify(names) + ")\n";
+  JSON.stringify(names) + ", '/exp_vectors.json')\n";
 let ok;
 if (runtime === "micropython") {
   const { loadMicroPython } = await import(
