@@ -260,15 +260,10 @@ def cmd_verify(args, out):
 def _scenario_bytes(golden_path):
     """The golden file's scenario, as a scenario file, for a backend's stdin."""
     import io
-    from .fileformat import GOLDEN, open_document, scenario_object, write_document
-    from .golden import header_members
-    with open_document(golden_path, GOLDEN) as document:
-        s = document.scenario()
-    head = header_members(scenario_object(s["name"], s["variant"], s["x"], s["y"], s["W"],
-                                          s["b"], s["learning_rate"], s["iterations"]),
-                          document.header.get("description"))
+    from .fileformat import GOLDEN, write_document
+    from .run import read_header
     text = io.StringIO()
-    write_document(text, head)
+    write_document(text, read_header(golden_path, GOLDEN)[1])
     return text.getvalue().encode("utf-8")
 
 

@@ -106,10 +106,10 @@ class Document:
     (iteration, W bits, b bits) one at a time, checked; the members after the trace
     are checked when it ends. For a scenario, use scenario() instead of entries()."""
 
-    def __init__(self, stream, file, kind, shape=None):
+    def __init__(self, stream, file, kind):
         self.file, self.kind = file, kind
         self.header = {}
-        self.shape = shape              # (features, outputs) of W, once known
+        self.shape = None               # (features, outputs) of W, once known
         self.nan_repaired = 0           # non-canonical NaN bits seen in a trace
         self._saw_trace = False
         self._reader = Reader(stream, file)
@@ -433,16 +433,10 @@ def _show(v):
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def open_document(path, kind, shape=None):
+def open_document(path, kind):
     """Open a file for reading as a Document; FormatError if it cannot be opened."""
     try:
         stream = open(path, "rb")
     except OSError as e:
         raise FormatError("cannot be read: %s" % (e.strerror or e), path)
-    return Document(stream, path, kind, shape)
-
-
-def read_scenario(path):
-    """The checked scenario of a scenario (or golden) file."""
-    with open_document(path, SCENARIO) as document:
-        return document.scenario()
+    return Document(stream, path, kind)

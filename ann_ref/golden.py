@@ -10,6 +10,7 @@ import io
 import json
 import os
 
+from .atomic import atomic_write, leftovers
 from .catalogue import NOTES, SCENARIOS
 from .checks import problem
 from .errors import FormatError, UsageError
@@ -183,7 +184,7 @@ def write(directory, scenarios=SCENARIOS):
     """Rewrite every golden file and the manifest; returns the names that changed."""
     os.makedirs(directory, exist_ok=True)
     files = {filename(s): render(s) for s in scenarios}   # all computed before any write
-    for path in _leftovers(directory, list(files) + [MANIFEST]):
+    for path in leftovers(directory, list(files) + [MANIFEST]):
         os.remove(path)
     try:
         old = read_manifest(directory)
@@ -202,35 +203,3 @@ def write(directory, scenarios=SCENARIOS):
             os.remove(path)
             changed.append(name)
     return changed
-
-
-def _leftovers(directory, names):
-    """Temporary files of an interrupted write (atomic_write names them .NAME.*.tmp)."""
-    for entry in os.listdir(directory):
-        if entry.endswith(".tmp") and any(entry.startswith("." + n + ".") for n in names):
-            yield os.path.join(directory, entry)
-
-
-def atomic_write(path, data):
-    """Write data to path so that path is always either the old or the new file.
-
-    The temporary file's name is fixed before it is created, so that an interruption
-    at any moment (SIGTERM and Ctrl-C unwind through here) leaves nothing behind; only
-    SIGKILL can, and the next write removes such leftovers."""
-    directory = os.path.dirname(os.path.abspath(path))
-    temporary = os.path.join(directory, ".%s.%d.tmp" % (os.path.basename(path), os.getpid()))
-    try:
-        mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o644
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(temporary, mode)             # whatever the umask made of it
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.remove(temporary)
-        except OSError:
-            pass
-        raise
