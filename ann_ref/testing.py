@@ -9,9 +9,9 @@ import io
 import os
 import tempfile
 
-from .compare import DEFAULT_LINES, compare
-from .diagnose import explain
-from .fileformat import FORMAT, VERSION, write_document
+from .oracle.compare import DEFAULT_LINES, compare
+from .oracle.diagnose import explain
+from .formats.fileformat import FORMAT, VERSION, write_document
 
 
 def compare_states(golden, states, max_ulp=0):

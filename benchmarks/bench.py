@@ -21,7 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 import ann_ref  # noqa: E402
-from ann_ref.datasets import ARTICLE  # noqa: E402
+from ann_ref.core.datasets import ARTICLE  # noqa: E402
 
 
 def median_seconds(f, repeat=15, number=1):

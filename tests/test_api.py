@@ -6,7 +6,7 @@ import math
 import pytest
 
 import ann_ref
-from ann_ref.datasets import ARTICLE, GATES, X_GATES
+from ann_ref.core.datasets import ARTICLE, GATES, X_GATES
 
 
 def test_train_returns_plain_lists_and_floats_for_iterations_0_to_n():

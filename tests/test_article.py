@@ -5,8 +5,8 @@ import struct
 import pytest
 
 import ann_ref
-from ann_ref.datasets import ARTICLE
-from ann_ref.model import forward
+from ann_ref.core.datasets import ARTICLE
+from ann_ref.core.model import forward
 
 
 def bits(v):

@@ -3,7 +3,7 @@ import struct
 
 import pytest
 
-from ann_ref.bits import from_hex, hex_bits, precision, require_binary64, ulp_distance
+from ann_ref.core.bits import from_hex, hex_bits, precision, require_binary64, ulp_distance
 
 
 def test_hex_bits_round_trip_and_canonical_nan():

@@ -2,11 +2,11 @@
 backend changes the bits of at least one golden file."""
 import pytest
 
-from ann_ref.bits import float_to_bits
-from ann_ref.catalogue import NOTES, SCENARIOS
-from ann_ref.checks import problem
-from ann_ref.diagnose import HYPOTHESES, parts
-from ann_ref.training import states
+from ann_ref.core.bits import float_to_bits
+from ann_ref.catalogue.scenarios import NOTES, SCENARIOS
+from ann_ref.core.checks import problem
+from ann_ref.oracle.diagnose import HYPOTHESES, parts
+from ann_ref.core.training import states
 
 BY_NAME = {s["name"]: s for s in SCENARIOS}
 
@@ -119,7 +119,7 @@ def test_summation_order_and_fma_flags_are_earned(s):
 
 
 def test_the_reference_parts_are_the_model_step():
-    from ann_ref.model import step
+    from ann_ref.core.model import step
     for s in SCENARIOS:
         (x, y, a, variant), trajectory = run(s)
         for W, b in trajectory[:20]:

@@ -4,7 +4,7 @@ import json
 import os
 import re
 
-from ann_ref.catalogue import SCENARIOS
+from ann_ref.catalogue.scenarios import SCENARIOS
 from helpers import GOLDEN, ROOT
 
 with open(os.path.join(GOLDEN, "schema.json")) as f:

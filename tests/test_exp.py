@@ -6,7 +6,7 @@ import struct
 import pytest
 
 from ann_ref import exp, sigmoid
-from ann_ref.bits import bits_to_float, float_to_bits
+from ann_ref.core.bits import bits_to_float, float_to_bits
 from decimal_exp import reference_exp
 
 INF = float("inf")
@@ -90,7 +90,7 @@ def test_hard_cases_tiny_x_near_a_rounding_boundary():
 def test_hard_cases_found_by_the_slow_path(monkeypatch):
     """Arguments that the fast path could not decide are, by construction, the ones
     within 2^-65 of a rounding boundary: collect some and check them."""
-    import ann_ref.exponential as module
+    import ann_ref.core.exponential as module
     hard = []
     slow = module._exp_slow
 

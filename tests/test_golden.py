@@ -4,8 +4,8 @@ import json
 import os
 
 
-from ann_ref import golden
-from ann_ref.catalogue import SCENARIOS
+from ann_ref.catalogue import golden
+from ann_ref.catalogue.scenarios import SCENARIOS
 from helpers import GOLDEN, assert_one_line_error, cli, replace_in_file
 
 

@@ -10,7 +10,7 @@ import sys
 import time
 
 
-from ann_ref import golden
+from ann_ref.catalogue import golden
 from ann_ref.progress import progress
 from helpers import GOLDEN, ROOT, assert_one_line_error, cli, replace_in_file
 

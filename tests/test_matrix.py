@@ -2,7 +2,7 @@
 import struct
 
 from ann_ref import dot, transpose
-from ann_ref.matrix import add_scalar, total
+from ann_ref.core.matrix import add_scalar, total
 
 
 def bits(v):

@@ -2,7 +2,7 @@
 import struct
 
 from ann_ref import exp, sigmoid, train
-from ann_ref.model import forward, predict
+from ann_ref.core.model import forward, predict
 from decimal_exp import reference_exp
 
 

@@ -4,7 +4,7 @@ import os
 import pytest
 
 import ann_ref
-from ann_ref.datasets import ARTICLE
+from ann_ref.core.datasets import ARTICLE
 from ann_ref.testing import assert_matches_golden, compare_states
 from helpers import GOLDEN
 

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from ann_ref.bits import bits_to_float
-from ann_ref.compare import compare
+from ann_ref.core.bits import bits_to_float
+from ann_ref.oracle.compare import compare
 from helpers import GOLDEN, assert_one_line_error, cli
 
 ARTICLE = os.path.join(GOLDEN, "article.json")

@@ -15,8 +15,8 @@ import sys
 import time
 
 from ann_ref import exp
-from ann_ref.bits import from_hex, hex_bits
-from ann_ref.trace import trace_bits
+from ann_ref.core.bits import from_hex, hex_bits
+from ann_ref.core.trace import trace_bits
 
 
 def _clock():

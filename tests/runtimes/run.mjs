@@ -1,7 +1,7 @@
 // Runs tests/runtimes/conformance.py inside MicroPython or Pyodide (CPython compiled to
-// WebAssembly), under Node.js, with the ann_ref package copied as it is into the
-// runtime's file system.
-//   node tests/runtimes/run.mjs micropython|pyodide GOLDEN_DIR FILE.json ...
+// WebAssembly), under Node.js, with the package as runtimes.py stages it (ann_ref/__init__.py
+// and the numeric core, ann_ref/core/, nothing else) copied into the runtime's file system.
+//   node tests/runtimes/run.mjs micropython|pyodide PACKAGE_DIR GOLDEN_DIR FILE.json ...
 // Exit status 0 when every scenario agrees, 1 otherwise.
 import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -9,13 +9,15 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
-const [runtime, goldenDir, ...names] = process.argv.slice(2);
+const [runtime, packageDir, goldenDir, ...names] = process.argv.slice(2);
 
 function copyInto(FS, mkdir, target) {
-  mkdir(target + "/ann_ref");
-  for (const name of readdirSync(join(root, "ann_ref"))) {
-    if (name.endsWith(".py")) {
-      FS.writeFile(target + "/ann_ref/" + name, readFileSync(join(root, "ann_ref", name)));
+  for (const folder of ["ann_ref", "ann_ref/core"]) {
+    mkdir(target + "/" + folder);
+    for (const name of readdirSync(join(packageDir, folder))) {
+      if (name.endsWith(".py")) {
+        FS.writeFile(target + "/" + folder + "/" + name, readFileSync(join(packageDir, folder, name)));
+      }
     }
   }
   FS.writeFile(target + "/conformance.py", readFileSync(join(here, "conformance.py")));
@@ -59,7 +61,7 @@ if (runtime === "micropython") {
   py.runPython(check);
   ok = py.globals.get("ok");
 } else {
-  console.error("usage: node run.mjs micropython|pyodide GOLDEN_DIR FILE.json ...");
+  console.error("usage: node run.mjs micropython|pyodide PACKAGE_DIR GOLDEN_DIR FILE.json ...");
   process.exit(2);
 }
 process.exitCode = ok ? 0 : 1;

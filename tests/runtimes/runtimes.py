@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -52,9 +53,20 @@ def available():
     return names
 
 
-def command(runtime, names, folder=GOLDEN):
+def stage_core(target):
+    """Copy what a runtime gets into target: ann_ref/__init__.py and ann_ref/core/, the
+    numeric core, and nothing else, so that a tool module can never creep into it."""
+    for folder in ("ann_ref", os.path.join("ann_ref", "core")):
+        os.makedirs(os.path.join(target, folder))
+        for name in sorted(os.listdir(os.path.join(ROOT, folder))):
+            if name.endswith(".py"):
+                shutil.copy(os.path.join(ROOT, folder, name), os.path.join(target, folder))
+    return target
+
+
+def command(runtime, names, folder=GOLDEN, package=ROOT):
     if runtime in NODE_RUNTIMES:
-        return ["node", os.path.join(HERE, "run.mjs"), runtime, folder] + names
+        return ["node", os.path.join(HERE, "run.mjs"), runtime, package, folder] + names
     return [pythons()[runtime], os.path.join(HERE, "conformance.py"), folder,
             os.path.join(HERE, "exp_vectors.json")] + names
 
@@ -86,10 +98,12 @@ class Result:
 
 def run(runtime, names=None, folder=GOLDEN, timeout=1800, env=None):
     names = names or golden_names()
-    env = dict(os.environ, PYTHONPATH=ROOT, **(env or {}))
-    start = time.perf_counter()
-    p = subprocess.run(command(runtime, names, folder), cwd=ROOT, env=env,
-                       capture_output=True, text=True, timeout=timeout)
+    with tempfile.TemporaryDirectory(prefix="ann-ref-runtime.") as package:
+        stage_core(package)
+        env = dict(os.environ, PYTHONPATH=package, **(env or {}))
+        start = time.perf_counter()
+        p = subprocess.run(command(runtime, names, folder, package), cwd=package, env=env,
+                           capture_output=True, text=True, timeout=timeout)
     return Result(runtime, p.returncode, p.stdout + p.stderr, time.perf_counter() - start)
 
 

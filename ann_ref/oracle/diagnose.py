@@ -10,11 +10,11 @@ model's own functions; a test checks that, unchanged, it is model.step bit for b
 import math
 from fractions import Fraction
 
-from .bits import bits_to_float, float_to_bits
+from ..core.bits import bits_to_float, float_to_bits
 from .compare import show
-from .exponential import exp
-from .matrix import add_scalar, divide, dot, scale, subtract, total, transpose
-from .model import THRESHOLD, predict
+from ..core.exponential import exp
+from ..core.matrix import add_scalar, divide, dot, scale, subtract, total, transpose
+from ..core.model import THRESHOLD, predict
 
 INF = float("inf")
 

@@ -1,9 +1,9 @@
 """`run`: a scenario in, its whole golden-format document out, streamed."""
-from .atomic import replacing
-from .fileformat import SCENARIO, open_document, scenario_object, write_document
-from .golden import header_members
-from .progress import progress
-from .training import states
+from ..formats.atomic import replacing
+from ..formats.fileformat import SCENARIO, open_document, scenario_object, write_document
+from ..catalogue.golden import header_members
+from ..progress import progress
+from ..core.training import states
 
 
 def read_header(path, kind=SCENARIO):
@@ -31,3 +31,21 @@ def run_file(path, output, stdout):
         return
     with replacing(output) as f:
         write_document(f, head, trajectory)
+
+
+def add_parser(sub):
+    p = sub.add_parser("run", help="run a scenario file and write its golden-format trace",
+                       description="Run the scenario of SCENARIO.json with the reference "
+                       "and write the whole document, trace included, in the golden format "
+                       "(to standard output, or atomically to OUT). The trace is written as "
+                       "it is computed, so a run of any length takes little memory.")
+    p.add_argument("scenario", metavar="SCENARIO.json")
+    p.add_argument("-o", "--output", metavar="OUT.json",
+                   help="write here (a temporary file, renamed when complete) instead of "
+                   "to standard output")
+    p.set_defaults(handler=run_command)
+
+
+def run_command(args, out):
+    run_file(args.scenario, args.output, out)
+    return 0

@@ -4,7 +4,7 @@ Each scenario names the flags it exercises; NOTES explains every flag, and each 
 file carries the notes of its own flags. tests/test_catalogue.py checks that every
 scenario really does what its flags claim.
 """
-from .datasets import ARTICLE, GATES, X_GATES
+from ..core.datasets import ARTICLE, GATES, X_GATES
 
 NOTES = {
     "article": "The example of the article, exactly as its NumPy program runs it.",

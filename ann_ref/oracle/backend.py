@@ -13,7 +13,7 @@ import tempfile
 import threading
 import time
 
-from .errors import AnnRefError
+from ..errors import AnnRefError
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024

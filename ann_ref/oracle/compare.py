@@ -7,10 +7,10 @@ states around the first divergence that the diagnosis needs.
 """
 import os
 
-from .bits import bits_to_float, ulp_distance
-from .errors import FormatError
-from .fileformat import GOLDEN, TRACE, open_document
-from .progress import progress
+from ..core.bits import bits_to_float, ulp_distance
+from ..errors import FormatError
+from ..formats.fileformat import GOLDEN, TRACE, open_document
+from ..progress import progress
 
 DEFAULT_LINES = 20
 
@@ -125,7 +125,7 @@ def _fields(W, b):
 def check_manifest(golden_path):
     """A golden file listed in the manifest beside it must have the manifest's SHA-256:
     otherwise it was altered (or the manifest is stale). FormatError naming it."""
-    from .golden import MANIFEST, read_manifest, sha256_of_file
+    from ..catalogue.golden import MANIFEST, read_manifest, sha256_of_file
     directory = os.path.dirname(os.path.abspath(golden_path))
     if not os.path.exists(os.path.join(directory, MANIFEST)):
         return
@@ -190,7 +190,7 @@ def compare(golden_path, trace_path, max_ulp=0, keep=DEFAULT_LINES, trace_label=
 
 def _scenario_differences(ours, theirs):
     """Where the scenario a trace says it ran differs from the golden one, by bits."""
-    from .bits import float_to_bits
+    from ..core.bits import float_to_bits
     found = []
     for key in ("variant", "iterations"):
         if ours[key] != theirs[key]:

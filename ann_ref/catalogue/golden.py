@@ -10,16 +10,16 @@ import io
 import json
 import os
 
-from .atomic import atomic_write, leftovers
-from .catalogue import NOTES, SCENARIOS
-from .checks import problem
-from .errors import FormatError, UsageError
-from .fileformat import FORMAT, SPEC_VERSION, VERSION, scenario_object, write_document
-from .training import states
+from ..formats.atomic import atomic_write, leftovers
+from .scenarios import NOTES, SCENARIOS
+from ..core.checks import problem
+from ..errors import FormatError, UsageError
+from ..formats.fileformat import FORMAT, SPEC_VERSION, VERSION, scenario_object, write_document
+from ..core.training import states
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "ann-ref-golden-manifest"
-_CHECKOUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+_CHECKOUT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                          "golden")
 
 
@@ -93,7 +93,7 @@ def read_manifest(directory):
             data = f.read()
     except OSError as e:
         raise FormatError("cannot be read: %s" % (e.strerror or e), path)
-    from .jsonstream import loads
+    from ..formats.jsonstream import loads
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:

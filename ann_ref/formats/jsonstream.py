@@ -12,7 +12,7 @@ memory. Every error is a FormatError naming the file, the JSON path and the line
 import codecs
 import json
 
-from .errors import FormatError
+from ..errors import FormatError
 
 CHUNK = 1 << 16
 _SPACE = " \t\n\r"

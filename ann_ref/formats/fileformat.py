@@ -12,11 +12,11 @@ import json
 import re
 import struct
 
-from .bits import CANONICAL_NAN, hex_bits
-from .checks import problem
-from .errors import FormatError
+from ..core.bits import CANONICAL_NAN, hex_bits
+from ..core.checks import problem
+from ..errors import FormatError
 from .jsonstream import Reader
-from .model import VARIANTS
+from ..core.model import VARIANTS
 
 FORMAT = "ann-ref-golden"
 VERSION = 1
