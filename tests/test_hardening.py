@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 
 from ann_ref.catalogue import golden
 from ann_ref.progress import progress
@@ -58,6 +59,7 @@ def write_process(folder):
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+@pytest.mark.slow
 def test_golden_write_interrupted_at_random_moments(tmp_path):
     new = {}
     for name in golden.read_manifest(GOLDEN):

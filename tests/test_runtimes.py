@@ -10,6 +10,8 @@ import pytest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "runtimes"))
 import runtimes  # noqa: E402
 
+pytestmark = pytest.mark.slow            # minutes: every interpreter, Node.js and WebAssembly
+
 EXPECTED = ["cpython3.%d" % v for v in range(8, 14)] + ["pypy3", "micropython", "pyodide"]
 REQUIRED = os.environ.get("ANN_REF_ALL_RUNTIMES") == "1"
 
