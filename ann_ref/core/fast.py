@@ -1,0 +1,130 @@
+"""The step of model.py for binary64 floats, computed the way the data lies.
+
+model.step is the reader's step: one line per equation of the article. This one gives
+the same bits (tests/test_fast.py proves it on the catalogue and on random scenarios)
+with less work, and it is what training.states runs on floats:
+
+- z = Wᵀ·x + b is accumulated feature by feature along the rows of x, which is the
+  order docs/SPEC.md §3 fixes for each z[o][j] (over f, then b), so x is never
+  transposed; b is added in the same pass as the last feature.
+- s, y_pred and e = y_pred − y (or s − y) are one pass; the threshold variant needs
+  only the sign of s − 0.5, which is z ≥ Z_STAR (below), so it calls no exp at all,
+  and its e takes one of two values per sample, 1 − y or 0 − y, computed once per run.
+- dW = x·eᵀ / m comes straight from the rows of x and e, db = Σe / m rides along with
+  feature 0, and the update W − a·dW is applied as each dW is found.
+
+Every sum still runs left to right from its first term, one rounding per operation.
+"""
+from .bits import bits_to_float, float_to_bits
+from .exponential import exp
+from .model import THRESHOLD
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + exp(-z))
+
+
+def _ordinal(v):
+    """Integers that increase with the float v (−0.0 and +0.0 both 0)."""
+    n = float_to_bits(v)
+    return -(n & 0x7FFFFFFFFFFFFFFF) if n >> 63 else n
+
+
+def _from_ordinal(n):
+    return -bits_to_float(-n) if n < 0 else bits_to_float(n)
+
+
+def _threshold():
+    """The least binary64 z with s(z) ≥ 0.5, by bisection over the floats.
+
+    Why one constant decides every z: s(z) = 1 ⊘ (1 ⊕ exp(−z)) is non-decreasing in z.
+    For z1 ≤ z2, −z1 ≥ −z2 (negation is exact); e^v is increasing and rounding to
+    nearest is monotone, so a correctly rounded exp gives t1 ≥ t2 ≥ 0 (+inf included);
+    1 ⊕ t is then d1 ≥ d2 ≥ 1 by the same monotony of rounding; and 1 ⊘ d is
+    non-increasing for d ≥ 1 (1 ⊘ inf = 0), so s1 ≤ s2. Hence {z : s(z) ≥ 0.5} is all
+    floats from one Z_STAR up, +inf included (s(+inf) = 1), −inf excluded (s = 0), and
+    a NaN z, whose s is NaN, compares false both ways: y_pred = 0.0 in both forms.
+    −0.0 and +0.0 compare equal and have the same s (0.5). Bisection finds Z_STAR from
+    s(−1) < 0.5 ≤ s(0) in 64 halvings of an interval of ordinals."""
+    low, high = _ordinal(-1.0), _ordinal(0.0)   # s(low) < 0.5 <= s(high)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _sigmoid(_from_ordinal(middle)) >= 0.5:
+            high = middle
+        else:
+            low = middle
+    return _from_ordinal(high)
+
+
+Z_STAR = _threshold()          # −1.5·2^−52 < Z_STAR ≤ −2^−52 (docs/SPEC.md §5, tiny z)
+
+
+def stepper(x, y, a, variant=THRESHOLD, sigmoid=None):
+    """step(W, b) → (W, b): model.step(x, y, W, b, a, variant) for floats, same bits.
+
+    x, y and a are fixed for a run, so what depends on them alone is computed here,
+    once. sigmoid=None is the exact sigmoid of model.py; any other (libm.py's) is
+    called on each z, as model.step would."""
+    features = len(x)
+    outputs = len(y)
+    m = float(len(x[0]))
+    x0 = x[0]
+    rest = [x[f] for f in range(1, features - 1)]     # features between first and last
+    x_last = x[features - 1]
+    threshold = variant == THRESHOLD
+    if threshold:
+        hit = [[1.0 - t for t in row] for row in y]       # e where y_pred = 1
+        miss = [[0.0 - t for t in row] for row in y]      # e where y_pred = 0
+
+    def step(W, b):
+        columns = []
+        db = None
+        for o in range(outputs):
+            # z = Wᵀ·x + b, feature by feature (b added last, with the last feature)
+            w = W[0][o]
+            if features == 1:
+                z = [w * v + b for v in x0]
+            else:
+                z = [w * v for v in x0]
+                for f, row in enumerate(rest, 1):
+                    w = W[f][o]
+                    z = [u + w * v for u, v in zip(z, row)]
+                w = W[features - 1][o]
+                z = [(u + w * v) + b for u, v in zip(z, x_last)]
+            # e = y_pred − y, or s − y with s = 1 / (1 + e^(−z))
+            if threshold:
+                if sigmoid is None:
+                    e = [h if v >= Z_STAR else l for v, h, l in zip(z, hit[o], miss[o])]
+                else:
+                    e = [h if sigmoid(v) >= 0.5 else l for v, h, l in zip(z, hit[o], miss[o])]
+            elif sigmoid is None:
+                e = [1.0 / (1.0 + exp(-v)) - t for v, t in zip(z, y[o])]
+            else:
+                e = [sigmoid(v) - t for v, t in zip(z, y[o])]
+            # dW = x·eᵀ / m and db = Σe / m; W = W − a·dW
+            pairs = zip(x0, e)
+            v, t = next(pairs)
+            g = v * t
+            if db is None:
+                db = t
+            else:
+                db = db + t
+            for v, t in pairs:
+                g = g + v * t
+                db = db + t
+            column = [W[0][o] - a * (g / m)]
+            for f in range(1, features):
+                pairs = zip(x[f], e)
+                v, t = next(pairs)
+                g = v * t
+                for v, t in pairs:
+                    g = g + v * t
+                column.append(W[f][o] - a * (g / m))
+            columns.append(column)
+        if outputs == 1:
+            W = [[w] for w in columns[0]]
+        else:
+            W = [list(row) for row in zip(*columns)]
+        return W, b - a * (db / m)                      # b = b − a·db
+
+    return step
