@@ -1,0 +1,208 @@
+"""fast.py's step gives model.step's bits: at the threshold Z*, on every golden trace,
+and on random scenarios of every shape and variant with NaN, ±inf, ±0.0 and subnormals.
+
+    ANN_REF_FAST_SAMPLE=20000 python3 -m pytest tests/test_fast.py -m slow   # more"""
+import json
+import os
+import random
+import struct
+
+import pytest
+
+from ann_ref.core.fast import Z_STAR, stepper
+from ann_ref.core.libm import sigmoid_libm
+from ann_ref.core.model import LOGISTIC, THRESHOLD, sigmoid, step
+from ann_ref.core.training import states
+from decimal_exp import reference_exp
+from helpers import GOLDEN
+
+INF = float("inf")
+NAN = float("nan")
+
+
+def bits(v):
+    return "nan" if v != v else "%016x" % struct.unpack("<Q", struct.pack("<d", v))[0]
+
+
+def f(n):
+    return struct.unpack("<d", struct.pack("<Q", n))[0]
+
+
+def key(W, b):
+    return [bits(v) for row in W for v in row] + [bits(b)]
+
+
+def neighbour(v, up):
+    """The next float above (up) or below v, for v < 0 finite and nonzero."""
+    n = struct.unpack("<Q", struct.pack("<d", v))[0]
+    return f(n - 1 if up else n + 1)
+
+
+# --- the threshold variant without exp ------------------------------------------------
+
+def test_z_star_is_where_the_exact_sigmoid_reaches_one_half():
+    # checked with the decimal reference exp, which shares nothing with ann_ref's
+    def s(z):
+        return 1.0 / (1.0 + reference_exp(-z))
+    below, above = neighbour(Z_STAR, False), neighbour(Z_STAR, True)
+    assert s(Z_STAR) >= 0.5 and s(above) >= 0.5 and s(below) < 0.5
+    assert sigmoid(Z_STAR) >= 0.5 > sigmoid(below)
+    # docs/SPEC.md §5: s(−2^−52) = 0.5 and s(−1.5·2^−52) < 0.5
+    assert -1.5 * 2.0 ** -52 < Z_STAR <= -(2.0 ** -52)
+
+
+def one_prediction(z, sigmoid_of=None):
+    """y_pred for z, read off b after one step of x = [[1]], y = [[0]], W = [[z]],
+    b = −0.0, a = 1 (so z + b = z and b becomes −y_pred): (fast step, model.step)."""
+    x, y = [[1.0]], [[0.0]]
+    extra = () if sigmoid_of is None else (sigmoid_of,)
+    _, fast_b = stepper(x, y, 1.0, THRESHOLD, sigmoid_of)([[z]], -0.0)
+    _, slow_b = step(x, y, [[z]], -0.0, 1.0, THRESHOLD, *extra)
+    return bits(fast_b), bits(slow_b)
+
+
+@pytest.mark.parametrize("z", [
+    Z_STAR, neighbour(Z_STAR, True), neighbour(Z_STAR, False),
+    neighbour(neighbour(Z_STAR, False), False), -(2.0 ** -52), -1.5 * 2.0 ** -52,
+    0.0, -0.0, 5e-324, -5e-324, INF, -INF, NAN, -NAN, 1e308, -1e308, -709.79, 36.74])
+def test_the_threshold_decision_is_the_sigmoids(z):
+    fast, slow = one_prediction(z)
+    assert fast == slow
+    expected = "bff0000000000000" if z == z and sigmoid(z) >= 0.5 else "8000000000000000"
+    assert fast == expected
+
+
+def test_the_threshold_decision_on_a_sweep_around_z_star_and_at_random():
+    rng = random.Random(12)
+    zs = [f(struct.unpack("<Q", struct.pack("<d", Z_STAR))[0] + k) for k in range(-40, 40)]
+    zs += [rng.uniform(-1e-15, 1e-15) for _ in range(300)]
+    zs += [rng.choice((-1, 1)) * 10.0 ** rng.uniform(-320, 308) for _ in range(300)]
+    for z in zs:
+        assert len(set(one_prediction(z))) == 1, z
+
+
+def test_another_sigmoid_is_asked_for_each_z():
+    # libm's sigmoid is not known to be monotone: the fast step calls it, as model.step
+    for z in (Z_STAR, -(2.0 ** -52), 0.0, -1.0, 3.5, NAN):
+        assert len(set(one_prediction(z, sigmoid_libm))) == 1
+    assert one_prediction(0.0, lambda z: 0.25)[0] == "8000000000000000"
+
+
+# --- the catalogue: every state of every golden trace ---------------------------------
+
+def golden_files():
+    with open(os.path.join(GOLDEN, "manifest.json")) as fh:
+        return sorted(json.load(fh)["files"])
+
+
+def unhex(A):
+    return [[f(int(h, 16)) for h in row] for row in A]
+
+
+@pytest.mark.parametrize("name", golden_files())
+def test_every_step_of_every_golden_trace(name):
+    with open(os.path.join(GOLDEN, name)) as fh:
+        document = json.load(fh)
+    s = document["scenario"]
+    x, y = unhex(s["bits"]["x"]), unhex(s["bits"]["y"])
+    a = f(int(s["bits"]["learning_rate"], 16))
+    trace = [(unhex(t["bits"]["W"]), f(int(t["bits"]["b"], 16))) for t in document["trace"]]
+    fast = stepper(x, y, a, s["variant"])
+    for k in range(len(trace) - 1):
+        W, b = trace[k]
+        expected = key(*trace[k + 1])
+        assert key(*fast(W, b)) == expected, "%s: iteration %d" % (name, k + 1)
+        if k < 200:                              # the readable step is the slow one
+            assert key(*step(x, y, W, b, a, s["variant"])) == expected
+    n = len(trace) - 1
+    got = [key(W, b) for W, b in states(x, y, trace[0][0], trace[0][1], a, n, s["variant"])]
+    assert got == [key(W, b) for W, b in trace]
+
+
+# --- random scenarios -------------------------------------------------------------------
+
+SPECIAL = [0.0, -0.0, NAN, INF, -INF, 5e-324, -5e-324, 2.2e-308, -1e-310, 1e308, -1e308,
+           Z_STAR, -(2.0 ** -52), 2.0 ** -60, -709.79, 745.2, 36.74, -36.74, 1.0, -1.0]
+
+
+def number(rng, special):
+    """Mostly ordinary numbers of every size, sometimes an edge from SPECIAL."""
+    r = rng.random()
+    if r < special:
+        return rng.choice(SPECIAL)
+    if r < special + 0.1:
+        return float(rng.randint(-3, 3))
+    if r < special + 0.15:
+        return rng.choice((-1, 1)) * 10.0 ** rng.uniform(-320, -290)   # subnormal products
+    return rng.uniform(-4, 4) * 10.0 ** rng.choice((-20, -3, 0, 0, 0, 1, 2))
+
+
+def scenario(rng):
+    F, S, O = rng.randint(1, 5), rng.randint(1, 9), rng.randint(1, 3)
+    special = rng.choice((0.0, 0.02, 0.1, 0.3))
+    x = [[number(rng, special) for _ in range(S)] for _ in range(F)]
+    y = [[rng.choice((0.0, 1.0, -0.0, number(rng, special))) for _ in range(S)]
+         for _ in range(O)]
+    W = [[number(rng, special) for _ in range(O)] for _ in range(F)]
+    b = number(rng, special)
+    a = rng.choice((0.1, 0.5, 1.0, 1e-3, 2.0 ** -1074, 3.0, -0.0, 0.0))
+    return x, y, W, b, a, rng.choice((THRESHOLD, LOGISTIC))
+
+
+def check_random_scenarios(count, seed):
+    rng = random.Random(seed)
+    for i in range(count):
+        x, y, W0, b0, a, variant = scenario(rng)
+        libm = rng.random() < 0.2
+        extra = (sigmoid_libm,) if libm else ()
+        fast = stepper(x, y, a, variant, sigmoid_libm if libm else None)
+        readable = [(W0, b0)]
+        W, b = W0, b0
+        for k in range(6):
+            expected = step(x, y, W, b, a, variant, *extra)
+            assert key(*fast(W, b)) == key(*expected), (seed, i, k, x, y, W, b, a, variant)
+            W, b = expected
+            readable.append(expected)
+        got = list(states(x, y, W0, b0, a, 6, variant, *extra))
+        assert [key(*s) for s in got] == [key(*s) for s in readable], (seed, i)
+
+
+def test_random_scenarios():
+    check_random_scenarios(1000, seed=1)
+
+
+@pytest.mark.slow
+def test_many_random_scenarios():
+    check_random_scenarios(int(os.environ.get("ANN_REF_FAST_SAMPLE", "20000")), seed=2)
+
+
+# --- the shortcut and what states runs --------------------------------------------------
+
+def test_the_shortcut_is_not_fooled_by_a_zero_of_the_other_sign():
+    # W = −0.0 and an error of 0 everywhere: the update gives +0.0, which == −0.0; a
+    # shortcut taken on == would repeat −0.0 for ever
+    trajectory = list(states([[-1.0]], [[1.0]], [[-0.0]], 0.0, 0.5, 3))
+    assert [bits(W[0][0]) for W, _ in trajectory] == \
+        ["8000000000000000"] + ["0000000000000000"] * 3
+
+
+def test_the_shortcut_repeats_the_fixed_point():
+    trajectory = list(states([[1.0]], [[1.0]], [[2.0]], 0.0, 0.5, 5))
+    assert len(trajectory) == 6 and all(key(*s) == key([[2.0]], 0.0) for s in trajectory)
+
+
+def test_numbers_that_are_not_floats_go_through_the_readable_step():
+    class Number(float):
+        """A float that counts its multiplications: only model.step's matrices see it."""
+        products = 0
+
+        def __mul__(self, other):
+            Number.products += 1
+            return Number(float(self) * other)
+
+        __rmul__ = __mul__
+    x = [[Number(1.0), Number(0.0)]]
+    got = list(states(x, [[1.0, 0.0]], [[0.5]], 0.0, 0.1, 2, LOGISTIC))
+    assert Number.products > 0
+    plain = list(states([[1.0, 0.0]], [[1.0, 0.0]], [[0.5]], 0.0, 0.1, 2, LOGISTIC))
+    assert [key(*s) for s in got] == [key(*s) for s in plain]
