@@ -51,25 +51,41 @@ def test_z_star_is_where_the_exact_sigmoid_reaches_one_half():
     assert -1.5 * 2.0 ** -52 < Z_STAR <= -(2.0 ** -52)
 
 
-def one_prediction(z, sigmoid_of=None):
+def one_prediction(z, sigmoid_of=None, features=1):
     """y_pred for z, read off b after one step of x = [[1]], y = [[0]], W = [[z]],
-    b = −0.0, a = 1 (so z + b = z and b becomes −y_pred): (fast step, model.step)."""
-    x, y = [[1.0]], [[0.0]]
+    b = −0.0, a = 1 (so z + b = z and b becomes −y_pred), or of x = [[1], [1], ...],
+    W = [[z], [−0.0], ...] (z + −0.0 is z): (fast step, model.step)."""
+    return decision([1.0] * features, [z] + [-0.0] * (features - 1), -0.0, sigmoid_of)
+
+
+def decision(xs, ws, b, sigmoid_of=None):
+    """b after one step of one sample x = xs, W = ws, y = 0, a = 1: (fast, readable),
+    after checking that both give the same W."""
+    x, y, W = [[v] for v in xs], [[0.0]], [[w] for w in ws]
     extra = () if sigmoid_of is None else (sigmoid_of,)
-    _, fast_b = stepper(x, y, 1.0, THRESHOLD, sigmoid_of)([[z]], -0.0)
-    _, slow_b = step(x, y, [[z]], -0.0, 1.0, THRESHOLD, *extra)
-    return bits(fast_b), bits(slow_b)
+    fast = stepper(x, y, 1.0, THRESHOLD, sigmoid_of)(W, b)
+    slow = step(x, y, W, b, 1.0, THRESHOLD, *extra)
+    assert key(*fast) == key(*slow)
+    return bits(fast[1]), bits(slow[1])
 
 
+@pytest.mark.parametrize("features", [1, 2, 3])
 @pytest.mark.parametrize("z", [
     Z_STAR, neighbour(Z_STAR, True), neighbour(Z_STAR, False),
     neighbour(neighbour(Z_STAR, False), False), -(2.0 ** -52), -1.5 * 2.0 ** -52,
     0.0, -0.0, 5e-324, -5e-324, INF, -INF, NAN, -NAN, 1e308, -1e308, -709.79, 36.74])
-def test_the_threshold_decision_is_the_sigmoids(z):
-    fast, slow = one_prediction(z)
+def test_the_threshold_decision_is_the_sigmoids(z, features):
+    fast, slow = one_prediction(z, features=features)
     assert fast == slow
     expected = "bff0000000000000" if z == z and sigmoid(z) >= 0.5 else "8000000000000000"
     assert fast == expected
+
+
+def test_the_decision_is_taken_on_z_with_b_added_last():
+    # (3 + 1.35…) + b is 0.0 (s = 0.5, y_pred = 1); 3 + (1.35… + b) is −2^−51 < Z*
+    xs, ws, b = [1.0, 1.0], [3.0, 1.3514609249020633], -4.351460924902064
+    assert (3.0 + 1.3514609249020633) + b == 0.0 and 3.0 + (1.3514609249020633 + b) < Z_STAR
+    assert decision(xs, ws, b) == (bits(b - 1.0),) * 2
 
 
 def test_the_threshold_decision_on_a_sweep_around_z_star_and_at_random():
@@ -78,13 +94,15 @@ def test_the_threshold_decision_on_a_sweep_around_z_star_and_at_random():
     zs += [rng.uniform(-1e-15, 1e-15) for _ in range(300)]
     zs += [rng.choice((-1, 1)) * 10.0 ** rng.uniform(-320, 308) for _ in range(300)]
     for z in zs:
-        assert len(set(one_prediction(z))) == 1, z
+        for features in (1, 2):
+            assert len(set(one_prediction(z, features=features))) == 1, z
 
 
 def test_another_sigmoid_is_asked_for_each_z():
     # libm's sigmoid is not known to be monotone: the fast step calls it, as model.step
     for z in (Z_STAR, -(2.0 ** -52), 0.0, -1.0, 3.5, NAN):
-        assert len(set(one_prediction(z, sigmoid_libm))) == 1
+        for features in (1, 2):
+            assert len(set(one_prediction(z, sigmoid_libm, features))) == 1
     assert one_prediction(0.0, lambda z: 0.25)[0] == "8000000000000000"
 
 

@@ -6,12 +6,13 @@ with less work, and it is what training.states runs on floats:
 
 - z = Wᵀ·x + b is accumulated feature by feature along the rows of x, which is the
   order docs/SPEC.md §3 fixes for each z[o][j] (over f, then b), so x is never
-  transposed; b is added in the same pass as the last feature.
-- s, y_pred and e = y_pred − y (or s − y) are one pass; the threshold variant needs
-  only the sign of s − 0.5, which is z ≥ Z_STAR (below), so it calls no exp at all,
-  and its e takes one of two values per sample, 1 − y or 0 − y, computed once per run.
-- dW = x·eᵀ / m comes straight from the rows of x and e, db = Σe / m rides along with
-  feature 0, and the update W − a·dW is applied as each dW is found.
+  transposed.
+- The pass that adds the last feature and b also gives s, y_pred and the error e =
+  y_pred − y (or s − y). The threshold variant needs only the sign of s − 0.5, which
+  is z ≥ Z_STAR (below), so it calls no exp at all, and its e takes one of two values
+  per sample, 1 − y or 0 − y, computed once per run.
+- dW = x·eᵀ / m comes straight from the rows of x and e, and W − a·dW is applied as
+  each dW is found; db = Σe / m is one loop over e.
 
 Every sum still runs left to right from its first term, one rounding per operation.
 """
@@ -69,57 +70,57 @@ def stepper(x, y, a, variant=THRESHOLD, sigmoid=None):
     outputs = len(y)
     m = float(len(x[0]))
     x0 = x[0]
-    rest = [x[f] for f in range(1, features - 1)]     # features between first and last
     x_last = x[features - 1]
     threshold = variant == THRESHOLD
     if threshold:
         hit = [[1.0 - t for t in row] for row in y]       # e where y_pred = 1
         miss = [[0.0 - t for t in row] for row in y]      # e where y_pred = 0
+    fused = sigmoid is None and features > 1
 
     def step(W, b):
         columns = []
         db = None
         for o in range(outputs):
-            # z = Wᵀ·x + b, feature by feature (b added last, with the last feature)
+            # z = Wᵀ·x + b: the products summed feature by feature, b added last
             w = W[0][o]
             if features == 1:
                 z = [w * v + b for v in x0]
             else:
                 z = [w * v for v in x0]
-                for f, row in enumerate(rest, 1):
+                for f in range(1, features - 1):
                     w = W[f][o]
-                    z = [u + w * v for u, v in zip(z, row)]
+                    z = [u + w * v for u, v in zip(z, x[f])]
                 w = W[features - 1][o]
-                z = [(u + w * v) + b for u, v in zip(z, x_last)]
-            # e = y_pred − y, or s − y with s = 1 / (1 + e^(−z))
-            if threshold:
-                if sigmoid is None:
+            # e = y_pred − y, or s − y with s = 1 / (1 + e^(−z)); with the exact sigmoid
+            # the pass that adds the last feature and b gives e at once
+            if fused and threshold:
+                e = [h if (u + w * v) + b >= Z_STAR else l
+                     for u, v, h, l in zip(z, x_last, hit[o], miss[o])]
+            elif fused:
+                e = [1.0 / (1.0 + exp(-((u + w * v) + b))) - t
+                     for u, v, t in zip(z, x_last, y[o])]
+            else:
+                if features > 1:
+                    z = [(u + w * v) + b for u, v in zip(z, x_last)]
+                if threshold and sigmoid is None:
                     e = [h if v >= Z_STAR else l for v, h, l in zip(z, hit[o], miss[o])]
-                else:
+                elif threshold:
                     e = [h if sigmoid(v) >= 0.5 else l for v, h, l in zip(z, hit[o], miss[o])]
-            elif sigmoid is None:
-                e = [1.0 / (1.0 + exp(-v)) - t for v, t in zip(z, y[o])]
-            else:
-                e = [sigmoid(v) - t for v, t in zip(z, y[o])]
-            # dW = x·eᵀ / m and db = Σe / m; W = W − a·dW
-            pairs = zip(x0, e)
-            v, t = next(pairs)
-            g = v * t
-            if db is None:
-                db = t
-            else:
-                db = db + t
-            for v, t in pairs:
-                g = g + v * t
-                db = db + t
-            column = [W[0][o] - a * (g / m)]
-            for f in range(1, features):
+                elif sigmoid is None:
+                    e = [1.0 / (1.0 + exp(-v)) - t for v, t in zip(z, y[o])]
+                else:
+                    e = [sigmoid(v) - t for v, t in zip(z, y[o])]
+            # dW = x·eᵀ / m along the rows of x and W = W − a·dW; db = Σe / m, row-major
+            column = []
+            for f in range(features):
                 pairs = zip(x[f], e)
                 v, t = next(pairs)
                 g = v * t
                 for v, t in pairs:
                     g = g + v * t
                 column.append(W[f][o] - a * (g / m))
+            for t in e:
+                db = t if db is None else db + t
             columns.append(column)
         if outputs == 1:
             W = [[w] for w in columns[0]]

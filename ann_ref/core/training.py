@@ -30,8 +30,9 @@ def states(x, y, W, b, a, iterations, variant=THRESHOLD, sigmoid=sigmoid):
             return step(x, y, W, b, a, variant, sigmoid)
     for k in range(1, iterations + 1):
         W_next, b_next = next_state(W, b)
-        # == first: it is cheap and almost always false; bits settle ±0.0 and NaN
-        if W_next == W and b_next == b and _bits(W_next, b_next) == _bits(W, b):
+        # == first: cheap and almost always false (b first, one float); bits then settle
+        # ±0.0, and NaN, which == calls unequal to itself
+        if b_next == b and W_next == W and _bits(W_next, b_next) == _bits(W, b):
             for _ in range(k, iterations + 1):
                 yield W, b
             return
