@@ -7,10 +7,10 @@ with less work, and it is what training.states runs on floats:
 - z = Wᵀ·x + b is accumulated feature by feature along the rows of x, which is the
   order docs/SPEC.md §3 fixes for each z[o][j] (over f, then b), so x is never
   transposed.
-- The pass that adds the last feature and b also gives s, y_pred and the error e =
-  y_pred − y (or s − y). The threshold variant needs only the sign of s − 0.5, which
-  is z ≥ Z_STAR (below), so it calls no exp at all, and its e takes one of two values
-  per sample, 1 − y or 0 − y, computed once per run.
+- The threshold variant needs only the sign of s − 0.5, which is z ≥ Z_STAR (below):
+  it calls no exp at all, its error e = y_pred − y takes one of two values per
+  sample, 1 − y or 0 − y, computed once per run, and the pass that adds the last
+  feature and b picks it. The logistic variant's e = s − y is one pass over z.
 - dW = x·eᵀ / m comes straight from the rows of x and e, and W − a·dW is applied as
   each dW is found; db = Σe / m is one loop over e.
 
@@ -75,7 +75,8 @@ def stepper(x, y, a, variant=THRESHOLD, sigmoid=None):
     if threshold:
         hit = [[1.0 - t for t in row] for row in y]       # e where y_pred = 1
         miss = [[0.0 - t for t in row] for row in y]      # e where y_pred = 0
-    fused = sigmoid is None and features > 1
+    samples = range(1, len(x[0]))                    # every sample but the first
+    fused = threshold and sigmoid is None and features > 1
 
     def step(W, b):
         columns = []
@@ -91,14 +92,12 @@ def stepper(x, y, a, variant=THRESHOLD, sigmoid=None):
                     w = W[f][o]
                     z = [u + w * v for u, v in zip(z, x[f])]
                 w = W[features - 1][o]
-            # e = y_pred − y, or s − y with s = 1 / (1 + e^(−z)); with the exact sigmoid
-            # the pass that adds the last feature and b gives e at once
-            if fused and threshold:
+            # e = y_pred − y, or s − y with s = 1 / (1 + e^(−z)); in the threshold
+            # variant the pass that adds the last feature and b gives e at once (fusing
+            # exp into it too makes PyPy's loops slower, and saves nothing on CPython)
+            if fused:
                 e = [h if (u + w * v) + b >= Z_STAR else l
                      for u, v, h, l in zip(z, x_last, hit[o], miss[o])]
-            elif fused:
-                e = [1.0 / (1.0 + exp(-((u + w * v) + b))) - t
-                     for u, v, t in zip(z, x_last, y[o])]
             else:
                 if features > 1:
                     z = [(u + w * v) + b for u, v in zip(z, x_last)]
@@ -113,11 +112,10 @@ def stepper(x, y, a, variant=THRESHOLD, sigmoid=None):
             # dW = x·eᵀ / m along the rows of x and W = W − a·dW; db = Σe / m, row-major
             column = []
             for f in range(features):
-                pairs = zip(x[f], e)
-                v, t = next(pairs)
-                g = v * t
-                for v, t in pairs:
-                    g = g + v * t
+                row = x[f]
+                g = row[0] * e[0]
+                for j in samples:
+                    g = g + row[j] * e[j]
                 column.append(W[f][o] - a * (g / m))
             for t in e:
                 db = t if db is None else db + t
