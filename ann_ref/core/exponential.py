@@ -16,9 +16,11 @@ bits on every platform and interpreter. Ziv's strategy:
 The fast path needs about 70 float operations and no call to libm.
 """
 
-from .bits import bits_to_float, float_to_bits
+from .bits import CANONICAL_NAN, bits_to_float, float_to_bits
 
-INF = bits_to_float(0x7FF0000000000000)
+INF_BITS = 0x7FF0000000000000
+INF = bits_to_float(INF_BITS)
+ONE_BITS = 0x3FF0000000000000
 
 try:
     _bit_length = int.bit_length
@@ -31,7 +33,11 @@ except AttributeError:                    # MicroPython's int has no bit_length
 
 def _parts(v):
     """(M, E), integers with v == M * 2**E exactly, for a finite float v."""
-    n = float_to_bits(v)
+    return _parts_of_bits(float_to_bits(v))
+
+
+def _parts_of_bits(n):
+    """(M, E) with M * 2**E the finite binary64 whose bit pattern is n."""
     e = (n >> 52) & 0x7FF
     f = n & 0xFFFFFFFFFFFFF
     if e:
@@ -41,13 +47,14 @@ def _parts(v):
     return (-f if n >> 63 else f), e - 1075
 
 
-def _to_float(N, E):
-    """The float nearest to N * 2**E (N an integer), ties to even; subnormals and
-    overflow to inf included. Builds the bit pattern, so it never raises."""
+def _to_bits(N, E):
+    """The bit pattern of the float nearest to N * 2**E (N an integer), ties to even;
+    subnormals and overflow to inf included. Integers only: no float operation."""
+    sign = 0
     if N < 0:
-        return -_to_float(-N, E)
+        sign, N = 0x8000000000000000, -N
     if N == 0:
-        return 0.0
+        return sign
     shift = _bit_length(N) - 53           # drop bits beyond 53 significant ones,
     if E + shift < -1074:                 # or beyond 2^-1074 for a subnormal
         shift = -1074 - E
@@ -64,9 +71,15 @@ def _to_float(N, E):
         q >>= 1
         E += 1
     n = ((E + 1074) << 52) + q            # exponent field and fraction at once
-    if n >= 0x7FF0000000000000:
-        return INF
-    return bits_to_float(n)
+    if n >= INF_BITS:
+        n = INF_BITS
+    return sign | n
+
+
+def _to_float(N, E):
+    """The float nearest to N * 2**E, ties to even. Builds the bit pattern, so it never
+    raises."""
+    return bits_to_float(_to_bits(N, E))
 
 
 # --- constants, derived here in integer arithmetic ---------------------------------
@@ -217,8 +230,12 @@ _LN2 = {}
 
 
 def _exp_slow(x):
-    """e^x in integer fixed point at growing precision until the rounding is decided."""
-    M, E = _parts(x)
+    return bits_to_float(_exp_slow_bits(*_parts(x)))
+
+
+def _exp_slow_bits(M, E):
+    """The bit pattern of e^(M * 2**E), in integer fixed point at growing precision until
+    the rounding is decided. Integers only: no float operation."""
     P = 128
     while True:
         G = P + 48                        # guard bits for the error growth below
@@ -234,10 +251,30 @@ def _exp_slow(x):
             Y = Y * Y >> G
             D = 3 * D + 1                 # Y < 1.42 * 2^G: each squaring at most triples it
         D += 2 * (2 + abs(k)) + 512       # from the error of r, and of R >> 8 (x256)
-        low = _to_float(Y - D, k - G)
-        if low == _to_float(Y + D, k - G):
+        low = _to_bits(Y - D, k - G)
+        if low == _to_bits(Y + D, k - G):
             return low
         P *= 2
+
+
+def exp_bits(n):
+    """The bit pattern of e^x correctly rounded, x the binary64 whose bit pattern is the
+    integer n (0 <= n < 2**64); NaN gives the canonical 0x7ff8000000000000. Python
+    integers only, no float operation: the exp of a binary64 done in software where the
+    platform's float is not binary64. Gives the bits of exp() for every argument."""
+    if not 0 <= n < 0x10000000000000000:
+        raise ValueError("exp_bits() takes a 64-bit pattern, 0 <= n < 2**64")
+    e = (n >> 52) & 0x7FF
+    if e == 0x7FF:                        # inf or NaN
+        if n & 0xFFFFFFFFFFFFF:
+            return CANONICAL_NAN
+        return 0 if n >> 63 else INF_BITS
+    if e < 969:                           # |x| < 2^-54: e^x rounds to 1.0
+        return ONE_BITS
+    if e >= 1033:                         # |x| >= 1024: beyond overflow and underflow
+        return 0 if n >> 63 else INF_BITS
+    return _exp_slow_bits(*_parts_of_bits(n))
+
 
 # Note on t = x - kk*L1. Both are multiples of g = min(ulp(x), lowest bit of L1) and
 # |t| <= 2^-10.5. If g is L1's lowest bit (~2^-42) t needs at most 34 bits. Otherwise
