@@ -7,6 +7,7 @@ import pytest
 
 from ann_ref import exp, sigmoid
 from ann_ref.core.bits import bits_to_float, float_to_bits
+from ann_ref.core.exponential import exp_bits
 from decimal_exp import reference_exp
 
 INF = float("inf")
@@ -175,3 +176,92 @@ def test_the_exp_vectors_of_the_runtimes_are_the_decimal_references():
     assert committed == exp_vectors.render()
     for x, expected in json.loads(committed):
         assert "%016x" % bits(exp(bits_to_float(int(x, 16)))) == expected, x
+
+
+# --- exp_bits: the same function on bit patterns, in integers only ---------------------
+
+def special_patterns():
+    """Bit patterns of every special class, and the neighbours of every threshold."""
+    ns = [0x7FF0000000000000, 0xFFF0000000000000,            # +inf, -inf
+          0x7FF8000000000000, 0xFFF8000000000000,            # quiet NaNs, both signs
+          0x7FF0000000000001, 0x7FF4000000000000,            # signalling NaNs
+          0xFFFFFFFFFFFFFFFF, 0x7FFFFFFFFFFFFFFF,            # NaNs with full payload
+          0x0000000000000000, 0x8000000000000000,            # +0, -0
+          0x0000000000000001, 0x8000000000000001,            # least subnormals
+          0x000FFFFFFFFFFFFF, 0x800FFFFFFFFFFFFF,            # greatest subnormals
+          0x0010000000000000, 0x8010000000000000,            # least normals
+          0x7FEFFFFFFFFFFFFF, 0xFFEFFFFFFFFFFFFF]            # +-max
+    for x in (2.0 ** -54, 2.0 ** -53, 1024.0, 709.78, 709.79, 709.0, 708.0, -708.0,
+              -745.13, -745.14, -745.2, -746.0, 1.0, 0.5, 2.0 ** -30):
+        for s in (1, -1):
+            n = bits(s * x)
+            ns += [n - 2, n - 1, n, n + 1, n + 2]
+    return ns
+
+
+def test_exp_bits_is_exp_on_every_special_pattern():
+    for n in special_patterns():
+        x = bits_to_float(n)
+        want = 0x7FF8000000000000 if x != x else bits(exp(x))
+        assert exp_bits(n) == want, "%016x" % n
+        if x == x:
+            assert exp_bits(n) == bits(reference_exp(x)), "%016x" % n
+
+
+def test_exp_bits_nan_and_infinities():
+    assert exp_bits(0x7FF0000000000001) == 0x7FF8000000000000
+    assert exp_bits(0xFFF8000000000000) == 0x7FF8000000000000
+    assert exp_bits(0x7FF0000000000000) == 0x7FF0000000000000
+    assert exp_bits(0xFFF0000000000000) == 0
+    assert exp_bits(bits(-745.0)) == 1    # the least subnormal
+    assert exp_bits(bits(710.0)) == 0x7FF0000000000000
+
+
+@pytest.mark.parametrize("low, high, count", [
+    (-745.2, 709.8, 600), (-40.0, 40.0, 400), (-745.2, -708.0, 200), (709.0, 709.8, 100)])
+def test_exp_bits_against_the_decimal_reference(low, high, count):
+    rng = random.Random(int(low * high))
+    for _ in range(count):
+        x = rng.uniform(low, high)
+        assert exp_bits(bits(x)) == bits(reference_exp(x)), repr(x)
+
+
+def test_exp_bits_on_arbitrary_patterns_is_exp():
+    rng = random.Random(11)
+    for _ in range(3000):
+        n = rng.getrandbits(64)
+        x = bits_to_float(n)
+        want = 0x7FF8000000000000 if x != x else bits(exp(x))
+        assert exp_bits(n) == want, "%016x" % n
+
+
+@pytest.mark.parametrize("bad", [-1, 1 << 64])
+def test_exp_bits_refuses_what_is_not_a_64_bit_pattern(bad):
+    with pytest.raises(ValueError, match="64-bit pattern"):
+        exp_bits(bad)
+
+
+def test_exp_bits_does_no_float_operation():
+    """exp_bits is for platforms whose float is not binary64: nothing on its path may
+    make a float. Read from the source: no float constant, no true division, and no
+    global that is not an integer helper of the path."""
+    import ast
+    import inspect
+    import ann_ref.core.exponential as module
+    path = ["exp_bits", "_exp_slow_bits", "_parts_of_bits", "_to_bits", "_exp_taylor", "_ln2"]
+    allowed = set(path) | {"_bit_length", "_LN2", "CANONICAL_NAN", "INF_BITS", "ONE_BITS",
+                           "ValueError", "range", "abs"}
+    tree = ast.parse(inspect.getsource(module))
+    functions = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
+    for name in path:
+        for node in ast.walk(functions[name]):
+            assert not (isinstance(node, ast.Constant) and isinstance(node.value, float)), name
+            assert not isinstance(node, ast.Div), name
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                local = node.id in {a.arg for a in functions[name].args.args} or any(
+                    isinstance(t, ast.Name) and t.id == node.id
+                    for n in ast.walk(functions[name]) if isinstance(n, (ast.Assign, ast.For))
+                    for t in ast.walk(n.targets[0] if isinstance(n, ast.Assign) else n.target))
+                assert local or node.id in allowed, (name, node.id)
+    for value in (module.CANONICAL_NAN, module.INF_BITS, module.ONE_BITS):
+        assert type(value) is int
