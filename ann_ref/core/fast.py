@@ -12,7 +12,7 @@ with less work, and it is what training.states runs on floats:
   sample, 1 − y or 0 − y, computed once per run, and the pass that adds the last
   feature and b picks it. The logistic variant's e = s − y is one pass over z.
 - dW = x·eᵀ / m comes straight from the rows of x and e, and W − a·dW is applied as
-  each dW is found; db = Σe / m is one loop over e.
+  each dW is found; db = Σe / m is summed in the loop of the first feature.
 
 Every sum still runs left to right from its first term, one rounding per operation.
 """
@@ -79,7 +79,7 @@ def stepper(x, y, a, variant=THRESHOLD, sigmoid=None):
     fused = threshold and sigmoid is None and features > 1
 
     def step(W, b):
-        columns = []
+        W_next = [[] for _ in x]
         db = None
         for o in range(outputs):
             # z = Wᵀ·x + b: the products summed feature by feature, b added last
@@ -109,21 +109,22 @@ def stepper(x, y, a, variant=THRESHOLD, sigmoid=None):
                     e = [1.0 / (1.0 + exp(-v)) - t for v, t in zip(z, y[o])]
                 else:
                     e = [sigmoid(v) - t for v, t in zip(z, y[o])]
-            # dW = x·eᵀ / m along the rows of x and W = W − a·dW; db = Σe / m, row-major
-            column = []
-            for f in range(features):
+            # dW = x·eᵀ / m along the rows of x and W = W − a·dW; db = Σe / m, row-major,
+            # rides along with the first feature
+            t = e[0]
+            g = x0[0] * t
+            db = t if db is None else db + t
+            for j in samples:
+                t = e[j]
+                g = g + x0[j] * t
+                db = db + t
+            W_next[0].append(W[0][o] - a * (g / m))
+            for f in range(1, features):
                 row = x[f]
                 g = row[0] * e[0]
                 for j in samples:
                     g = g + row[j] * e[j]
-                column.append(W[f][o] - a * (g / m))
-            for t in e:
-                db = t if db is None else db + t
-            columns.append(column)
-        if outputs == 1:
-            W = [[w] for w in columns[0]]
-        else:
-            W = [list(row) for row in zip(*columns)]
-        return W, b - a * (db / m)                      # b = b − a·db
+                W_next[f].append(W[f][o] - a * (g / m))
+        return W_next, b - a * (db / m)                 # b = b − a·db
 
     return step
