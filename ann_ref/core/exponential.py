@@ -2,8 +2,9 @@
 
 The platform's math.exp is the C library's, and C libraries misround some arguments,
 each its own ones; golden data made with one could not judge another. This exp uses
-IEEE-754 additions and multiplications and Python integers only, so it gives the same
-bits on every platform and interpreter. Ziv's strategy:
+IEEE-754 additions and multiplications, exact scaling by powers of two (math.ldexp) and
+Python integers only, so it gives the same bits on every platform and interpreter.
+Ziv's strategy:
 
 - fast path: exp(x) = 2^k * 2^(j/256) * e^r, |r| <= ln2/512, as a sum yh + yl of two
   floats with a relative error below 2^-66 (the proof is at the end of this file).
@@ -135,7 +136,7 @@ def _tables(Q=128):
     top, rest = _split(C, 34)
     Th, Tl = array("d"), array("d")
     step, _ = _exp_taylor(C, Q)           # 2^(1/256) * 2**Q, error below 40
-    T = 1 << Q                            # 2^(j/256) * 2**Q, error below 40 * 256
+    T = 1 << Q                            # 2^(j/256) * 2**Q, error below 81 j < 2^15
     for _ in range(256):
         high, low = _split(T, 26)
         Th.append(_to_float(high, -Q))    # exact: 26 bits
@@ -182,7 +183,7 @@ def exp(x):
     a = Th * hi
     s = Th + a                            # two-sum: |a| < Th
     lo = ((Th - s) + a) + (Tl + (Th * ((rh - hi) + (rl + w)) + Tl * (rh + w)))
-    yh = s + lo                           # yh + yl: e^(x) / 2^k, relative error < 2^-66
+    yh = s + lo                           # yh + yl: e^x / 2^k, relative error < 2^-66
     yl = (s - yh) + lo
     k = kk >> 8
     if -1022 < k < 1024:                  # 2^k * yh is a normal float
@@ -206,7 +207,7 @@ def _exp_edge(x, yh, yl, k):
         if yh + yl * _TEST == yh:         # exact, or inf when yh >= 1: then e^x rounds
             return _ldexp(yh, 1023) * 2.0     # up to 2^1024 at least, beyond MAX
         return _exp_slow(x)
-    m = k + 1074                          # -1 <= m <= 52 for -745.14 <= x
+    m = k + 1074                          # -2 <= m <= 52 for -745.14 <= x
     A = _ldexp(yh, m)                     # exact, and A < 2^53
     B = _ldexp(yl, m)
     n = round(A)                          # an integer within 1/2 of A, ties to even
