@@ -262,9 +262,13 @@ def bench_pypy(cpython_sizes, rounds):
 
 def bench_exp():
     """exp per call: bench_exp.py's figures when it is there, else one line here."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_exp.py")
-    if os.path.exists(path):
-        subprocess.run([sys.executable, path], cwd=ROOT, check=True)
+    try:
+        import bench_exp
+    except ImportError:
+        bench_exp = None
+    if bench_exp is not None:
+        bench_exp.report()
+        bench_exp.report_heap()
         return
     rng = random.Random(1)
     xs = [rng.uniform(-30.0, 30.0) for _ in range(10000)]
