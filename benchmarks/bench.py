@@ -115,7 +115,8 @@ def numpy_loop(np, x, y, W, b, a, n):
 
 
 def without_shortcut(x, y, W, b, a, n, variant):
-    """Every step computed: states' loop with the fixed-point shortcut taken out."""
+    """What ann_ref.train does with the fixed-point shortcut taken out: every step
+    computed by the same fast step, every state copied."""
     x, y, W, b, a, n, variant = checked(x, y, W, b, a, n, variant)
     next_state = stepper(x, y, a, variant)
     trajectory = [(W, b)]
@@ -171,6 +172,8 @@ def bench_gates(rounds):
         contenders["numpy article"] = lambda: article_numpy(numpy)
         contenders["numpy xor"] = lambda: article_numpy(numpy, GATES["xor"])
         contenders["numpy and logistic"] = lambda: article_numpy(numpy, logistic=True)
+    if not same_bits(contenders["article"]()[-1], contenders["article, every step"]()[-1]):
+        raise SystemExit("the article's run without the shortcut ends elsewhere")
     times = side_by_side(contenders, rounds)
     print("The article's size (2 features × 4 samples), 1000 iterations; NumPy time / "
           "ann_ref time, (spread):")
