@@ -49,6 +49,7 @@ def test_z_star_is_where_the_exact_sigmoid_reaches_one_half():
     assert sigmoid(Z_STAR) >= 0.5 > sigmoid(below)
     # docs/SPEC.md §5: s(−2^−52) = 0.5 and s(−1.5·2^−52) < 0.5
     assert -1.5 * 2.0 ** -52 < Z_STAR <= -(2.0 ** -52)
+    assert Z_STAR.hex() == "-0x1.7fffffffffffep-52"        # as the README gives it
 
 
 def one_prediction(z, sigmoid_of=None, features=1):

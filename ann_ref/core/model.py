@@ -49,7 +49,10 @@ def update(W, b, a, dW, db):
 def step(x, y, W, b, a, variant=THRESHOLD, sigmoid=sigmoid):
     """One iteration: forward propagation, backpropagation, update.
 
-    sigmoid is replaceable only to show what another backend computes (see libm.py)."""
+    This is the reader's step, the article's equations line by line, for any number type
+    with + − * / and comparisons. On floats, training.states runs fast.py's step
+    instead: the same bits with less work. sigmoid is replaceable only to show what
+    another backend computes (see libm.py)."""
     z, s, y_pred = forward(W, b, x, sigmoid)
     e = subtract(y_pred if variant == THRESHOLD else s, y)   # y_pred − y, or s − y
     dW, db = gradients(x, e, len(x[0]))
