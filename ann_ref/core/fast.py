@@ -46,7 +46,7 @@ def _threshold():
     floats from one Z_STAR up, +inf included (s(+inf) = 1), −inf excluded (s = 0), and
     a NaN z, whose s is NaN, compares false both ways: y_pred = 0.0 in both forms.
     −0.0 and +0.0 compare equal and have the same s (0.5). Bisection finds Z_STAR from
-    s(−1) < 0.5 ≤ s(0) in 64 halvings of an interval of ordinals."""
+    s(−1) < 0.5 ≤ s(0) in 62 halvings of an interval of ordinals."""
     low, high = _ordinal(-1.0), _ordinal(0.0)   # s(low) < 0.5 <= s(high)
     while high - low > 1:
         middle = (low + high) // 2
