@@ -76,7 +76,11 @@ def stepper(x, y, a, variant=THRESHOLD, sigmoid=None):
         hit = [[1.0 - t for t in row] for row in y]       # e where y_pred = 1
         miss = [[0.0 - t for t in row] for row in y]      # e where y_pred = 0
     samples = range(1, len(x[0]))                    # every sample but the first
+    middle = [(f, x[f]) for f in range(1, features - 1)]  # between first and last
+    later = [(f, x[f]) for f in range(1, features)]       # every feature but the first
+    last = features - 1
     fused = threshold and sigmoid is None and features > 1
+    exact_logistic = not threshold and sigmoid is None
 
     def step(W, b):
         W_next = [[] for _ in x]
@@ -84,14 +88,14 @@ def stepper(x, y, a, variant=THRESHOLD, sigmoid=None):
         for o in range(outputs):
             # z = Wᵀ·x + b: the products summed feature by feature, b added last
             w = W[0][o]
-            if features == 1:
-                z = [w * v + b for v in x0]
-            else:
+            if last:
                 z = [w * v for v in x0]
-                for f in range(1, features - 1):
+                for f, row in middle:
                     w = W[f][o]
-                    z = [u + w * v for u, v in zip(z, x[f])]
-                w = W[features - 1][o]
+                    z = [u + w * v for u, v in zip(z, row)]
+                w = W[last][o]
+            else:
+                z = [w * v + b for v in x0]
             # e = y_pred − y, or s − y with s = 1 / (1 + e^(−z)); in the threshold
             # variant the pass that adds the last feature and b gives e at once (fusing
             # exp into it too makes PyPy's loops slower, and saves nothing on CPython)
@@ -99,14 +103,14 @@ def stepper(x, y, a, variant=THRESHOLD, sigmoid=None):
                 e = [h if (u + w * v) + b >= Z_STAR else l
                      for u, v, h, l in zip(z, x_last, hit[o], miss[o])]
             else:
-                if features > 1:
+                if last:
                     z = [(u + w * v) + b for u, v in zip(z, x_last)]
-                if threshold and sigmoid is None:
+                if exact_logistic:
+                    e = [1.0 / (1.0 + exp(-v)) - t for v, t in zip(z, y[o])]
+                elif sigmoid is None:
                     e = [h if v >= Z_STAR else l for v, h, l in zip(z, hit[o], miss[o])]
                 elif threshold:
                     e = [h if sigmoid(v) >= 0.5 else l for v, h, l in zip(z, hit[o], miss[o])]
-                elif sigmoid is None:
-                    e = [1.0 / (1.0 + exp(-v)) - t for v, t in zip(z, y[o])]
                 else:
                     e = [sigmoid(v) - t for v, t in zip(z, y[o])]
             # dW = x·eᵀ / m along the rows of x and W = W − a·dW; db = Σe / m, row-major,
@@ -119,8 +123,7 @@ def stepper(x, y, a, variant=THRESHOLD, sigmoid=None):
                 g = g + x0[j] * t
                 db = db + t
             W_next[0].append(W[0][o] - a * (g / m))
-            for f in range(1, features):
-                row = x[f]
+            for f, row in later:
                 g = row[0] * e[0]
                 for j in samples:
                     g = g + row[j] * e[j]
