@@ -407,3 +407,67 @@ def test_the_import_of_exp_keeps_little_heap_in_micropython():
     if figures is None:
         pytest.skip("Node.js or the MicroPython runtime (node_modules) is missing")
     assert 4096 < figures["ann_ref.core.exponential"] <= 14 * 1024, figures
+
+
+def test_the_tables_have_the_precision_and_the_widths_the_proof_needs():
+    """Checked with the decimal module, not with the module's own integer arithmetic:
+    Th + Tl is 2^(j/256) within 2^-78 relative, Th has at most 26 significant bits
+    (so that Th * hi is exact), |Tl| < 2^-25; L1 has at most 34 bits and L1 + L2 is
+    ln2/256 within 2^-95."""
+    from decimal import Decimal, localcontext
+
+    def significant_bits(v):
+        m = bits(v) & ((1 << 52) - 1) | (1 << 52)
+        return 53 - ((m & -m).bit_length() - 1)
+
+    with localcontext() as c:
+        c.prec = 60
+        for j in range(256):
+            Th, Tl = module._TH[j], module._TL[j]
+            exact = Decimal(2) ** (Decimal(j) / 256)
+            assert abs(Decimal(Th) + Decimal(Tl) - exact) < exact * Decimal(2) ** -78, j
+            assert significant_bits(Th) <= 26 and abs(Tl) < 2.0 ** -25, j
+        ln2_256 = Decimal(2).ln() / 256
+        assert significant_bits(module._L1) <= 34
+        assert abs(Decimal(module._L1) + Decimal(module._L2) - ln2_256) < Decimal(2) ** -95
+
+
+class _Recording:
+    """Stands in for the rounding test's constant 1 + 2^-11: records the yl it multiplies."""
+
+    def __init__(self, value, seen):
+        self.value, self.seen = value, seen
+
+    def __rmul__(self, yl):
+        self.seen["yl"] = yl
+        return yl * self.value
+
+
+@pytest.mark.parametrize("n", sizes(1500))
+def test_the_fast_path_error_is_within_the_proven_bound(n, monkeypatch):
+    """The proof in exponential.py bounds |yh + yl - e^x / 2^k| by 2^-66 relative; measured
+    here with the decimal module on yh and yl as the fast path makes them (hooks on the
+    rounding test's constant and on ldexp). The largest seen is about 2^-66.66: the
+    r^6/720 term left out, at |r| near ln2/512, as the proof has it."""
+    from decimal import Decimal, localcontext
+    seen = {}
+
+    def recording_ldexp(y, k):
+        seen["yh"], seen["k"] = y, k
+        return math.ldexp(y, k)
+
+    monkeypatch.setattr(module, "_TEST", _Recording(module._TEST, seen))
+    monkeypatch.setattr(module, "_ldexp", recording_ldexp)
+    worst = Decimal(0)
+    with localcontext() as c:
+        c.prec = 50
+        for x in uniform(11, n, -700.0, 700.0) + uniform(12, n // 3, -1.0, 1.0):
+            seen.clear()
+            exp(x)
+            if "yh" not in seen:          # decided by the slow path
+                continue
+            exact = Decimal(x).exp() / Decimal(2) ** seen["k"]
+            error = abs(Decimal(seen["yh"]) + Decimal(seen["yl"]) - exact) / exact
+            worst = max(worst, error)
+    print("largest relative error: 2^%.2f" % math.log2(worst))
+    assert 0 < worst < Decimal(2) ** -66
