@@ -102,18 +102,19 @@ def uniform(seed, n, low, high):
 
 @pytest.mark.parametrize("n", sizes(4000))
 def test_whole_domain_uniform(n, monkeypatch):
-    # 99.9 % of 40,000 take the fast path (normal results), the rest its edge step or slow
+    # of 4,000: 3,879 fast, 121 edge; of 40,000 (-m slow): 38,849 fast, 1,129 edge, 22 slow
     check_paths(uniform(1, n, -745.2, 709.8), monkeypatch, "fast", 0.95)
 
 
 @pytest.mark.parametrize("n", sizes(3000))
 def test_sigmoid_range(n, monkeypatch):
-    # all but about 1 in 2,500 decided by the fast path's rounding test
+    # of 3,000: 2,997 fast, 3 slow; of 30,000: 29,986 fast, 14 slow
     check_paths(uniform(2, n, -40.0, 40.0), monkeypatch, "fast", 0.995)
 
 
 @pytest.mark.parametrize("n", sizes(1000))
 def test_subnormal_results_are_rounded_once_by_the_edge_step(n, monkeypatch):
+    # of 1,000: 1,000 edge; of 10,000: 9,992 edge, 8 slow
     counts = check_paths(uniform(3, n, -745.14, FIRST_SUBNORMAL_SCALE), monkeypatch,
                          "edge", 0.995)
     assert set(counts) <= {"edge", "slow"}
@@ -122,6 +123,7 @@ def test_subnormal_results_are_rounded_once_by_the_edge_step(n, monkeypatch):
 @pytest.mark.parametrize("n", sizes(500))
 def test_last_stretch_before_overflow(n, monkeypatch):
     # [709, 709.7813]: normal results, the fast path with 2^1023 at most
+    # of 500: 500 fast; of 5,000: 4,994 fast, 6 slow
     check_paths(uniform(4, n, 709.0, LAST_BINADE), monkeypatch, "fast", 0.99)
 
 
@@ -130,7 +132,7 @@ def test_the_binade_of_overflow_is_decided_by_the_edge_step(n, monkeypatch):
     """kk >> 8 == 1024: e^x rounds to a finite float below ln(2^1024 - 2^970) =
     709.78271 and to inf above; both kinds are drawn, and every one is decided by the
     edge step (or slow)."""
-    xs = uniform(5, n, LAST_BINADE, 709.79)
+    xs = uniform(5, n, LAST_BINADE, 709.79)  # of 300: 299 edge, 1 slow; of 3,000: 2,998, 2
     counts = check_paths(xs, monkeypatch, "edge", 0.99)
     assert set(counts) <= {"edge", "slow"}
     finite = sum(1 for x in xs if exp(x) < INF)
@@ -140,7 +142,8 @@ def test_the_binade_of_overflow_is_decided_by_the_edge_step(n, monkeypatch):
 @pytest.mark.parametrize("n", sizes(1000))
 def test_tiny_arguments_go_through_the_evaluation(n, monkeypatch):
     """|x| < 2^-53: exp has no shortcut for them, so each is evaluated (exp_bits has
-    one, tested against exp below). Exponents drawn uniformly from -1074 to -54."""
+    one, tested against exp below). Exponents drawn uniformly from -1074 to -54; all
+    1,000 (10,000) take the fast path."""
     rng = random.Random(5)
     xs = [rng.choice((-1, 1)) * rng.uniform(1, 2) * 2.0 ** -rng.randint(54, 1074)
           for _ in range(n)]
@@ -152,7 +155,8 @@ def test_tiny_arguments_go_through_the_evaluation(n, monkeypatch):
 def test_bit_patterns_of_every_exponent_that_reaches_the_evaluation(n, monkeypatch):
     """Random sign, fraction and exponent field 0 ... 1032 (|x| < 1024): every binade
     that exp evaluates, subnormal arguments included, uniformly by binade (a random
-    64-bit pattern is NaN, inf or beyond the thresholds about half the time)."""
+    64-bit pattern is NaN, inf or beyond the thresholds about half the time). Of 1,000:
+    1,000 fast; of 10,000: 9,995 fast, 5 never evaluated (709.79 < |x| < 1024)."""
     rng = random.Random(6)
     xs = [bits_to_float(rng.getrandbits(1) << 63 | rng.randint(0, 1032) << 52
                         | rng.getrandbits(52)) for _ in range(n)]
@@ -161,14 +165,18 @@ def test_bit_patterns_of_every_exponent_that_reaches_the_evaluation(n, monkeypat
 
 
 @pytest.mark.parametrize("n", sizes(2000))
-def test_arbitrary_bit_patterns(n):
+def test_arbitrary_bit_patterns(n, monkeypatch):
+    """Finite floats from random 64-bit patterns: about half are beyond the thresholds
+    (|x| > 745.14, never evaluated), the other half are evaluated: of 2,000, 1,040
+    fast and 960 not evaluated; of 20,000: 9,996, 10,003, and 1 slow."""
     rng = random.Random(6)
     xs = []
     while len(xs) < n:
         x = bits_to_float(rng.getrandbits(64))
         if math.isfinite(x):
             xs.append(x)
-    check(xs)
+    counts = check_paths(xs, monkeypatch, "fast", 0.45)
+    assert counts["none"] >= 0.45 * n
 
 
 def test_all_exponents_near_one():
