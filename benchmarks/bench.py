@@ -32,6 +32,7 @@ from ann_ref.core.datasets import ARTICLE, GATES, X_GATES  # noqa: E402
 from ann_ref.core.bits import hex_bits  # noqa: E402
 from ann_ref.core.checks import problem as checked  # noqa: E402
 from ann_ref.core.fast import stepper  # noqa: E402
+from ann_ref.core.training import states  # noqa: E402
 from kernel import kernel  # noqa: E402
 
 try:
@@ -144,8 +145,9 @@ def same_bits(state1, state2):
 # --- the figures ------------------------------------------------------------------------
 
 def consume(x, y, W, b, a, n, variant):
-    """Every state of ann_ref.states, none kept: what `run` and `golden write` do."""
-    for state in ann_ref.states(x, y, W, b, a, n, variant):
+    """Every state of the core's states (training.py) on checked floats, none kept and
+    none copied: what `run` and `golden write` do."""
+    for state in states(x, y, W, b, a, n, variant):
         pass
     return state
 
@@ -185,11 +187,11 @@ def bench_gates(rounds):
         show("  the same, every step computed (no shortcut)",
              ratio(times, "numpy article", "article, every step"))
         show("XOR, threshold, ann_ref.train", ratio(times, "numpy xor", "xor"), "≥ 3×")
-        show("  ann_ref.states (each state not copied)",
+        show("  core states (no checks, no copies)",
              ratio(times, "numpy xor", "xor states"), "≥ 3×")
         show("AND, logistic, ann_ref.train", ratio(times, "numpy and logistic",
                                                    "and logistic"), "≥ 1.7×")
-        show("  ann_ref.states (each state not copied)",
+        show("  core states (no checks, no copies)",
              ratio(times, "numpy and logistic", "and logistic states"), "≥ 1.7×")
     show("the shortcut's share: article every step / article", share)
     print("  (the article's state stops changing after update 25: 975 steps are repeats)")
@@ -200,7 +202,7 @@ PYPY_SCALE = 30                  # PyPy runs these 30 times as many iterations
 
 
 def bench_sizes(rounds, scale=1, warmup=0):
-    """Logistic at growing sizes: ann_ref's states against the kernel (and NumPy), and
+    """Logistic at growing sizes: the core's states against the kernel (and NumPy), and
     the one-off argument checks of ann_ref.train."""
     results = {}
     for features, samples, n in SIZES:
@@ -208,7 +210,7 @@ def bench_sizes(rounds, scale=1, warmup=0):
         x, y, W, b, a = problem(features, samples)
 
         def ours():
-            for state in ann_ref.states(x, y, W, b, a, n, "logistic"):
+            for state in states(x, y, W, b, a, n, "logistic"):
                 pass
             return state
         if not same_bits(kernel(x, y, W, b, a, n), ours()):
@@ -234,10 +236,10 @@ def bench_sizes(rounds, scale=1, warmup=0):
 
 def show_sizes(results, target):
     for size, r in results.items():
-        show("%s, %d it.: ann_ref time / kernel time" % (size, r["n"]), r["kernel"], target)
+        show("%s, %d it.: core states time / kernel time" % (size, r["n"]), r["kernel"], target)
     for size, r in results.items():
         if r["numpy"] is not None:
-            show("%s: NumPy time / ann_ref time" % size, r["numpy"])
+            show("%s: NumPy time / core states time" % size, r["numpy"])
     print("  ann_ref.train checks its arguments once, before the first step; that costs, "
           "in steps:\n    " + ",  ".join("%s %.2f" % (size, r["checks"])
                                           for size, r in results.items()))
