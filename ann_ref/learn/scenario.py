@@ -41,10 +41,10 @@ def _same(u, v):
     return u == v
 
 
-def describe(s, title):
-    """Two lines that say exactly what is trained: the data, then W, b, a, N, variant."""
+def describe(s):
+    """Two lines that say exactly what data and initial state are trained: the data in
+    full when it is small (else its shape), then W and b."""
     W = s["W"]
     shown = matrix(W) if len(W) * len(W[0]) <= SMALL else "%d × %d" % (len(W), len(W[0]))
-    return ["%s: %s, %s" % (title, data("x", s["x"]), data("y", s["y"])),
-            "initial W = %s, b = %r, learning rate a = %r, %d iterations, %s variant" % (
-                shown, s["b"], s["learning_rate"], s["iterations"], s["variant"])]
+    return ["  %s, %s" % (data("x", s["x"]), data("y", s["y"])),
+            "  initial W = %s, b = %r" % (shown, s["b"])]

@@ -21,10 +21,15 @@ def matrix(A, bits=False, cell=None):
     return "[%s]" % ", ".join("[%s]" % ", ".join(cell(v) for v in row) for row in A)
 
 
+def integral(v):
+    """Data as people write it: 2.0 as 2, 0.5 as 0.5."""
+    return "%d" % v if v == v and abs(v) < 2.0 ** 53 and v == int(v) else repr(v)
+
+
 def data(name, A):
     """x = [[0, 1, 0, 1], [0, 0, 1, 1]] when small, else its shape."""
     if len(A) * len(A[0]) <= SMALL:
-        return "%s = %s" % (name, matrix(A, cell=whole))
+        return "%s = %s" % (name, matrix(A, cell=integral))
     return "%s: %d × %d" % (name, len(A), len(A[0]))
 
 
