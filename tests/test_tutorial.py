@@ -32,3 +32,28 @@ def test_the_pictures_it_shows_are_current(tmp_path, name, args):
     with open(os.path.join(ROOT, "docs", name), "rb") as f:
         assert f.read() == out.read_bytes(), \
             "docs/%s is stale: run the command of docs/TUTORIAL.md that writes it" % name
+
+
+def _readme_for_learners():
+    """The commands of the README's section for learners."""
+    readme = os.path.join(ROOT, "README.md")
+    with open(readme, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    start = lines.index("## For learners: every step, your own data, pictures") + 1
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("## ")) + 1
+    return [c for c in commands(readme) if start <= c[0] <= end]
+
+
+README_SHOWN = _readme_for_learners()
+
+
+def test_the_readmes_section_for_learners_shows_a_command():
+    assert README_SHOWN
+
+
+@pytest.mark.parametrize("line, command, expected", README_SHOWN,
+                         ids=["README line %d" % line for line, _, _ in README_SHOWN])
+def test_the_readmes_section_for_learners_prints_what_it_shows(line, command, expected):
+    obtained = run(command)
+    assert matches(expected, obtained), "README.md:%d: `%s` printed:\n%s" % (
+        line, command, "\n".join(obtained))
