@@ -134,3 +134,14 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, args, needle):
     status, _, err = cli(*args)
     assert_one_line_error(status, err, needle)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_values_that_are_not_finite_are_left_out_and_said_to_be(tmp_path):
+    # golden/non-finite.json starts from W = [inf, nan]: no boundary, no W curves, no loss
+    root, _ = plot(tmp_path, os.path.join(GOLDEN, "non-finite.json"), "--at", "0")
+    texts = [t.text for t in root.iter("{%s}text" % NS["svg"])]
+    assert "W or b not finite: no boundary" in texts
+    notes = [t for t in texts if t.startswith("not finite at some iterations")]
+    assert notes == ["not finite at some iterations, left out there: W[0][0], W[1][0]",
+                     "not finite at some iterations, left out there: loss"]
+    assert panel(root, 0).find("svg:line[@class='boundary']", NS) is None

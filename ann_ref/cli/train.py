@@ -1,5 +1,6 @@
 """`ann-ref train`: train the network and print the final state, in decimal and bits;
 along the way, how many samples it gets wrong and its loss; optionally its trace."""
+import argparse
 import json
 import os
 from collections import OrderedDict
@@ -69,7 +70,6 @@ def add_parser(sub):
 
 
 def json_matrix(text):
-    import argparse
     try:
         return json.loads(text)
     except ValueError:
@@ -234,7 +234,7 @@ def json_line(k, wrong, loss, W, b):
     # keys in reading order; the loss rounded as the table rounds it (libm's log)
     return json.dumps(OrderedDict([
         ("iteration", k), ("misclassified", wrong),
-        ("loss", json_number(round(loss, 6)) if loss == loss else "nan"),
+        ("loss", json_number(round(loss, 6))),
         ("W", [[json_number(v) for v in r] for r in W]), ("b", json_number(b)),
         ("bits", OrderedDict([("W", [[hex_bits(v) for v in r] for r in W]),
                               ("b", hex_bits(b))]))]))

@@ -4,6 +4,7 @@ standalone SVG, no script, readable by a screen reader (title, desc, labelled gr
 """
 import math
 
+from ..core.bits import hex_bits
 from ..core.model import forward
 from ..core.training import states
 from .boundary import regions
@@ -31,11 +32,13 @@ class Run:
         self.states = list(states(x, y, s["W"], s["b"], s["learning_rate"], s["iterations"],
                                   s["variant"]))
         self.n = s["iterations"]
-        self.settled = 0                  # the last update that changed the state
-        for k in range(1, self.n + 1):
-            if self.states[k] is not self.states[k - 1] and \
-                    self.states[k] != self.states[k - 1]:
+        self.settled = 0                  # the last update that changed the state's bits
+        previous = None
+        for k, (W, b) in enumerate(self.states):
+            key = [hex_bits(v) for row in W for v in row] + [hex_bits(b)]
+            if previous is not None and key != previous:
                 self.settled = k
+            previous = key
         stride = max(1, -(-self.n // MAX_POINTS))
         self.sampled = list(range(0, self.n + 1, stride))
         if self.sampled[-1] != self.n:
@@ -195,6 +198,9 @@ def boundary_panel(svg, run, k, left, top, size):
     svg.text(left + size / 2, top + 12, "iteration %d: %d of %d wrong"
              % (k, wrong, len(s["x"][0])), text_anchor="middle", font_weight="bold")
     draw_regions(svg, frame, W, b)
+    if not all(_finite(v) for v in (W[0][0], W[1][0], b)):
+        svg.text(left + size / 2, top + 24 + size / 2, "W or b not finite: no boundary",
+                 text_anchor="middle", font_size="12")
     frame.axes(svg, "x₀", "x₁")
     draw_samples(svg, frame, s["x"], s["y"], y_pred)
     svg.close("g")
@@ -248,6 +254,10 @@ def chart(svg, left, top, width, height, series, xlabel, ylabel, title, xmax):
     svg.title(title)
     svg.text(left + width / 2, top + 12, title, text_anchor="middle", font_weight="bold")
     frame.axes(svg, xlabel, ylabel)
+    missing = [name or ylabel for name, _, pts, _ in series if not all(_finite(v) for _, v in pts)]
+    if missing:
+        svg.text(left + 8, top + 24 + height - 8, "not finite at some iterations, left out "
+                 "there: %s" % ", ".join(missing), font_size="12", class_="not-finite")
     for i, (name, colour, pts, dashed) in enumerate(series):
         runs, current = [], []
         for k, v in pts:
@@ -284,15 +294,13 @@ def figure(s, title, panels=None):
     samples = len(s["y"]) * len(s["y"][0])
     reason = boundary_problem(s)
     panels = run.default_panels() if panels is None else panels
+    settled = ("the state still changed at the last update" if run.settled == n and n > 0
+               else "the state stopped changing after update %d" % run.settled)
     summary = ("%s trained for %d iterations (%s variant, learning rate %r). After the last, "
                "W = %s and b = %r; %d of %d predictions are wrong; the mean cross-entropy "
-               "is %s. The state stopped changing after update %d." % (
-                   title, n, s["variant"], s["learning_rate"],
-                   [[v for v in row] for row in W], b, wrong, samples,
-                   "%.6f" % loss if _finite(loss) else repr(loss), run.settled))
-    if run.settled == n and n > 0:
-        summary = summary.replace("stopped changing after update %d" % n,
-                                  "still changed at the last update")
+               "is %s; %s." % (title, n, s["variant"], s["learning_rate"], W, b, wrong,
+                               samples, "%.6f" % loss if _finite(loss) else repr(loss),
+                               settled))
     # rows: header 60; boundary panels and their legend 290 (or the reason, 40); the
     # animation beside W and b 300; the loss 290
     height = 60 + (340 if reason else 590) + 290

@@ -45,12 +45,3 @@ def assess(x, y, W, b, sigmoid=None):
     z, s, y_pred = forward(W, b, x) if sigmoid is None else forward(W, b, x, sigmoid)
     return misclassified(y_pred, y), cross_entropy(s, y)
 
-
-def assess_states(x, y, states, sigmoid=None):
-    """(W, b, misclassified, loss) for each state; a state that is the same objects as
-    the one before (training.states repeats a settled state) is not assessed again."""
-    previous = None
-    for W, b in states:
-        if previous is None or W is not previous[0] or b is not previous[1]:
-            previous = (W, b) + assess(x, y, W, b, sigmoid)
-        yield (W, b) + previous[2:]
