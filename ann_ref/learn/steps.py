@@ -9,20 +9,6 @@ from ..core.exponential import exp
 from ..core.matrix import add_scalar, apply, dot, subtract, transpose
 from ..core.model import THRESHOLD, gradients, predict, update
 
-# the article's line of code for each intermediate, in the order they are computed
-ARTICLE_LINES = (
-    ("z", "z = np.dot ( W.T , x ) + b"),
-    ("exp(-z)", "np.exp(-z)"),
-    ("s", "s = 1 / ( 1 + np.exp(-z) )"),
-    ("y_pred", "y_pred = np.array( s >= 0.5, dtype = 'int64' )"),
-    ("e", "y_pred - y"),
-    ("m", "m = x.shape[1]"),
-    ("dW", "dW = np.dot( x, (y_pred - y).T ) / m"),
-    ("db", "db = np.sum( y_pred - y ) / m"),
-    ("W", "W = W - a * dW"),
-    ("b", "b = b - a * db"),
-)
-
 
 class Step:
     """Everything one iteration computes from (W, b): forward, backward, update.

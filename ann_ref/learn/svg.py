@@ -8,7 +8,7 @@ def escape(text):
 
 
 def _attributes(attributes):
-    # name_ → name (class_), and name__x → name:x is not needed; _ in names becomes -
+    # Python names to SVG names: class_ → class, stroke_width → stroke-width
     parts = []
     for name, value in attributes.items():
         if value is None:
