@@ -106,7 +106,8 @@ def test_logistic_variant_and_libm_exp_are_labelled():
 def test_help_explains_each_option():
     status, out, _ = cli("train", "--help")
     assert status == 0
-    for option in ("--dataset", "--W", "--b", "--learning-rate", "--iterations", "--every",
+    for option in ("SCENARIO.json", "--dataset", "--x", "--y", "--W", "--b",
+                   "--learning-rate", "--iterations", "--every", "--bits", "--json", "--trace",
                    "--variant", "--exp"):
         assert option in out
 

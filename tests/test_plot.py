@@ -145,3 +145,12 @@ def test_values_that_are_not_finite_are_left_out_and_said_to_be(tmp_path):
     assert notes == ["not finite at some iterations, left out there: W[0][0], W[1][0]",
                      "not finite at some iterations, left out there: loss"]
     assert panel(root, 0).find("svg:line[@class='boundary']", NS) is None
+
+
+def test_ticks_are_round_numbers_inside_the_range():
+    from ann_ref.learn.chart import nice_ticks
+    assert nice_ticks(0, 1000) == [0, 200, 400, 600, 800, 1000]
+    assert [round(t, 9) for t in nice_ticks(-0.25, 1.25)] == [0, 0.5, 1.0]
+    # a range of 0.27 in at most 5 steps: 0.054 a step, rounded up to 0.1 (1, 2 or 5 × 10ⁿ)
+    assert [round(t, 9) for t in nice_ticks(-0.11, 0.16)] == [-0.1, 0, 0.1]
+    assert nice_ticks(3.0, 3.0) == [3.0]
