@@ -7,10 +7,10 @@ import sys
 
 from .. import __version__
 from ..errors import AnnRefError, UsageError
-from . import golden, run, train, verify
+from . import article, explain, golden, plot, run, train, verify
 from .options import PROG, Parser
 
-COMMANDS = (train, run, verify, golden)
+COMMANDS = (train, run, verify, golden, article, explain, plot)
 
 
 def build_parser():
