@@ -1,4 +1,5 @@
-"""The command line: ann-ref train | run | verify | golden, one module per command.
+"""The command line: ann-ref train | run | verify | golden | article | explain | plot, one
+module per command.
 
 Bad input of any kind ends in one line on stderr and exit status 2, never a traceback.
 """
