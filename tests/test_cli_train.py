@@ -1,7 +1,11 @@
 """`ann-ref train`: the article's example by default, and its options."""
+import json
+import math
+import os
+
 import pytest
 
-from helpers import assert_one_line_error, cli
+from helpers import GOLDEN, assert_one_line_error, cli
 
 
 def test_default_is_the_articles_example_with_its_final_bits():
@@ -14,11 +18,71 @@ def test_default_is_the_articles_example_with_its_final_bits():
         assert text in out
 
 
-def test_every_prints_the_state_at_multiples_and_the_last_iteration():
+def test_every_prints_a_table_row_at_multiples_and_the_last_iteration():
     status, out, _ = cli("train", "-n", "10", "--every", "4")
     assert status == 0
-    printed = [line.split(":")[0] for line in out.splitlines() if line.startswith("iteration ")]
-    assert printed == ["iteration 0", "iteration 4", "iteration 8", "iteration 10"]
+    lines = out.splitlines()
+    start = lines.index(next(l for l in lines if l.startswith("iteration ")))
+    assert lines[start].split() == ["iteration", "misclassified", "loss", "W[0][0]", "W[1][0]",
+                                    "b"]
+    rows = [l.split() for l in lines[start + 1:start + 5]]
+    assert [r[0] for r in rows] == ["0", "4", "8", "10"]
+    # state 0 predicts 1 everywhere (z = 1 + 0.4·x0 + 0.2·x1 > 0): 3 of the 4 targets are 0
+    assert rows[0][1] == "3/4" and rows[0][3:] == ["0.4", "0.2", "1.0"]
+    s = [1 / (1 + math.exp(-z)) for z in (1.0, 1.4, 1.2, 1.6)]
+    loss = -(math.log(1 - s[0]) + math.log(1 - s[1]) + math.log(1 - s[2]) + math.log(s[3])) / 4
+    assert rows[0][2] == "%.6f" % loss
+    assert lines[start + 5] == "after 10 iterations:"
+
+
+def test_json_lines_one_per_iteration():
+    status, out, _ = cli("train", "--x", "[[0, 1, 2, 3]]", "--y", "[[0, 0, 1, 1]]", "-n", "1",
+                         "--json")
+    assert status == 0
+    first, second = [json.loads(line) for line in out.splitlines()]
+    assert first["iteration"] == 0 and first["W"] == [[0.0]] and first["b"] == 0.0
+    assert first["misclassified"] == 2 and first["loss"] == round(math.log(2), 6)
+    # z = 0, so s = 0.5 and y_pred = 1 everywhere: e = [1, 1, 0, 0], dW = 1/4, db = 2/4
+    assert second["W"] == [[-0.025]] and second["b"] == -0.05
+    assert second["bits"] == {"W": [["bf9999999999999a"]], "b": "bfa999999999999a"}
+
+
+def test_the_header_says_what_is_trained():
+    status, out, _ = cli("train", "-W", "0.1,-0.3", "-n", "2")
+    first, data, initial = out.splitlines()[:3]
+    assert "the article's example" not in out and "the AND gate" in first
+    assert "2 iterations" in first and "threshold variant" in first
+    assert data == "  x = [[0, 1, 0, 1], [0, 0, 1, 1]], y = [[0, 0, 0, 1]]"
+    assert initial == "  initial W = [[0.1], [-0.3]], b = 1.0"
+    status, out, _ = cli("train", "--x", "[[0, 1, 2]]", "--y", "[[0, 1, 1]]", "-n", "0")
+    assert out.splitlines()[:3] == [
+        "ann_ref 1.0.0: your data (--x, --y), threshold variant, learning rate 0.1, 0 iterations",
+        "  x = [[0, 1, 2]], y = [[0, 1, 1]]", "  initial W = [[0.0]], b = 0.0"]
+
+
+def test_a_scenario_file_is_trained_and_its_trace_is_the_golden_one(tmp_path):
+    with open(os.path.join(GOLDEN, "gate-xor.json")) as f:
+        golden = json.load(f)
+    out_file = tmp_path / "xor.json"
+    status, out, err = cli("train", os.path.join("golden", "gate-xor.json"), "-n", "5",
+                           "--trace", str(out_file))
+    assert status == 0, err
+    assert "scenario gate-xor of golden/gate-xor.json" in out.splitlines()[0]
+    final = golden["trace"][5]["bits"]
+    assert "  b       = " in out and final["b"] in out and final["W"][0][0] in out
+    written = json.loads(out_file.read_text())
+    assert written["format"] == "ann-ref-golden" and written["scenario"]["iterations"] == 5
+    assert [e["bits"] for e in written["trace"]] == [e["bits"] for e in golden["trace"][:6]]
+
+
+def test_the_articles_trace_is_the_golden_files_trace(tmp_path):
+    out_file = tmp_path / "article.json"
+    status, out, _ = cli("train", "--trace", str(out_file))
+    assert status == 0 and out.endswith("trace written to %s\n" % out_file)
+    with open(os.path.join(GOLDEN, "article.json")) as f:
+        golden = f.read()
+    trace = lambda text: text[text.index('"trace"'):text.index('"version"')]
+    assert trace(out_file.read_text()) == trace(golden)
 
 
 def test_xor_never_settles():
@@ -42,7 +106,8 @@ def test_logistic_variant_and_libm_exp_are_labelled():
 def test_help_explains_each_option():
     status, out, _ = cli("train", "--help")
     assert status == 0
-    for option in ("--dataset", "--W", "--b", "--learning-rate", "--iterations", "--every",
+    for option in ("SCENARIO.json", "--dataset", "--x", "--y", "--W", "--b",
+                   "--learning-rate", "--iterations", "--every", "--bits", "--json", "--trace",
                    "--variant", "--exp"):
         assert option in out
 

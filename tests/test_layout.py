@@ -14,6 +14,7 @@ ALLOWED = {
     "formats": {"core", "formats", "errors"},
     "catalogue": {"core", "formats", "catalogue", "errors"},
     "oracle": {"core", "formats", "catalogue", "oracle", "errors", "progress"},
+    "learn": {"core", "formats", "learn", "errors"},
     "cli": None,                       # the top: anything
     "__init__": {"core"},              # the public API must import on MicroPython too
     "__main__": {"cli"},

@@ -1,4 +1,5 @@
-"""The command line: ann-ref train | run | verify | golden, one module per command.
+"""The command line: ann-ref train | run | verify | golden | article | explain | plot, one
+module per command.
 
 Bad input of any kind ends in one line on stderr and exit status 2, never a traceback.
 """
@@ -7,10 +8,10 @@ import sys
 
 from .. import __version__
 from ..errors import AnnRefError, UsageError
-from . import golden, run, train, verify
+from . import article, explain, golden, plot, run, train, verify
 from .options import PROG, Parser
 
-COMMANDS = (train, run, verify, golden)
+COMMANDS = (train, run, verify, golden, article, explain, plot)
 
 
 def build_parser():

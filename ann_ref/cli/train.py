@@ -1,24 +1,45 @@
-"""`ann-ref train`: train the network and print the final state, in decimal and bits."""
+"""`ann-ref train`: train the network and print the final state, in decimal and bits;
+along the way, how many samples it gets wrong and its loss; optionally its trace."""
+import argparse
+import json
+import os
+from collections import OrderedDict
+
 from .. import __version__
+from ..catalogue.golden import header_members
 from ..core.bits import hex_bits
-from ..core.checks import problem
 from ..core.datasets import ARTICLE, GATES, X_GATES
 from ..core.libm import sigmoid_libm
-from ..core.model import THRESHOLD, VARIANTS, forward, sigmoid
+from ..core.model import VARIANTS, forward, sigmoid
 from ..core.training import states
 from ..errors import UsageError
+from ..formats.atomic import replacing
+from ..formats.fileformat import number as json_number, scenario_object, write_document
+from ..learn import scenario
+from ..learn.loss import assess
+from ..learn.show import number as shown
 from .options import PROG, count, matrix, number, positive
 
 
 def add_parser(sub):
     p = sub.add_parser("train", help="train the network and print the final state",
-                       description="Train the network (by default the article's example: "
-                       "AND, W = [0.4, 0.2], b = 1, learning rate 0.1, 1000 iterations) "
-                       "and print the final W and b in decimal and bits, the predictions, "
-                       "and the last update that changed the state.")
-    p.add_argument("--dataset", choices=["article"] + sorted(GATES), default="article",
+                       description="Train the network — by default the article's example: "
+                       "AND, W = [0.4, 0.2], b = 1, learning rate 0.1, 1000 iterations; or "
+                       "a gate (--dataset), your own data (--x and --y), or the scenario of "
+                       "SCENARIO.json — and print the final W and b in decimal and bits, the "
+                       "predictions, and the last update that changed the state. The "
+                       "options -W, -b, -a, -n and --variant replace the scenario's values.")
+    p.add_argument("scenario", metavar="SCENARIO.json", nargs="?",
+                   help="a scenario, golden or trace file to train (instead of --dataset "
+                   "or --x/--y)")
+    p.add_argument("--dataset", choices=["article"] + sorted(GATES),
                    help="the data: 'article' is the AND gate with the article's initial "
                    "W and b; the gates use x = [[0,1,0,1],[0,0,1,1]] (default: article)")
+    p.add_argument("--x", type=json_matrix, metavar="JSON",
+                   help="your own inputs, features × samples, e.g. '[[0,1,2],[1,0,1]]'")
+    p.add_argument("--y", type=json_matrix, metavar="JSON",
+                   help="your own targets, outputs × samples, e.g. '[[0,1,1]]'; with --x, "
+                   "W starts at zeros and b at 0 unless -W and -b say otherwise")
     p.add_argument("-W", "--W", type=matrix, metavar="MATRIX",
                    help="initial weights, features × outputs: a JSON matrix such as "
                    "'[[0.4],[0.2]]' or '0.4,0.2' for one output (default: 0.4,0.2)")
@@ -28,11 +49,19 @@ def add_parser(sub):
                    help="learning rate a (default: 0.1)")
     p.add_argument("-n", "--iterations", type=count, metavar="N",
                    help="number of updates (default: 1000)")
-    p.add_argument("--variant", choices=VARIANTS, default=THRESHOLD,
+    p.add_argument("--variant", choices=VARIANTS,
                    help="'threshold': the article's error y_pred − y; 'logistic': the "
                    "error s − y, gradient descent on cross-entropy (default: threshold)")
     p.add_argument("--every", type=positive, metavar="K",
-                   help="also print the state at iterations 0, K, 2K, ... and the last")
+                   help="print a table row at iterations 0, K, 2K, ... and the last: the "
+                   "number of misclassified samples, the mean cross-entropy loss, W and b")
+    p.add_argument("--bits", action="store_true",
+                   help="in the --every table, bit patterns instead of decimals")
+    p.add_argument("--json", action="store_true",
+                   help="print only JSON lines, one per iteration (or per --every K)")
+    p.add_argument("--trace", metavar="OUT.json",
+                   help="also write the golden-format document (scenario and every "
+                   "state), atomically")
     p.add_argument("--exp", choices=["exact", "libm"], default="exact",
                    help="'exact': the correctly rounded exp, same bits everywhere; "
                    "'libm': the platform's math.exp, NOT portable: its bits depend on the "
@@ -40,39 +69,125 @@ def add_parser(sub):
     p.set_defaults(handler=run_command)
 
 
-def run_command(args, out):
-    W = ARTICLE["W"] if args.W is None else args.W
-    b = ARTICLE["b"] if args.b is None else args.b
-    a = ARTICLE["learning_rate"] if args.learning_rate is None else args.learning_rate
-    n = ARTICLE["iterations"] if args.iterations is None else args.iterations
-    y = ARTICLE["y"] if args.dataset == "article" else GATES[args.dataset]
+def json_matrix(text):
     try:
-        x, y, W, b, a, n, variant = problem(X_GATES, y, W, b, a, n, args.variant)
-    except (TypeError, ValueError) as e:
-        raise UsageError("%s train: %s" % (PROG, e))
-    f = sigmoid_libm if args.exp == "libm" else sigmoid
+        return json.loads(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a JSON matrix such as [[0, 1], [1, 0]]"
+                                         % text)
 
-    out.write("ann_ref %s: %s, %s variant, learning rate %r, %d iterations%s\n" % (
-        __version__, "the article's example (AND)" if args.dataset == "article"
-        else "the %s gate" % args.dataset.upper(), variant, a, n,
-        "; exp from libm, NOT portable" if args.exp == "libm" else ""))
-    last_change = 0
-    previous = None
-    for k, (W_k, b_k) in enumerate(states(x, y, W, b, a, n, variant, f)):
-        key = _state_bits(W_k, b_k)
-        if previous is not None and key != previous:
-            last_change = k
-        previous = key
-        if args.every and (k % args.every == 0 or k == n):
-            out.write("iteration %d: %s\n" % (k, _state_line(W_k, b_k)))
-        W, b = W_k, b_k
+
+def _fail(message):
+    raise UsageError("%s train: %s" % (PROG, message))
+
+
+def chosen(args):
+    """(scenario, title): what the command line asks to train, checked."""
+    own = args.x is not None or args.y is not None
+    if args.scenario is not None and (own or args.dataset):
+        _fail("give SCENARIO.json or --dataset or --x/--y, not both")
+    if own and args.dataset:
+        _fail("give --dataset or --x/--y, not both")
+    if own and (args.x is None or args.y is None):
+        _fail("--x and --y go together: your data needs both inputs and targets")
+    if args.trace and args.exp == "libm":
+        _fail("--trace writes the reference's trace; --exp libm is not portable")
+    if args.scenario is not None:
+        base = scenario.read(args.scenario)
+        title = "scenario %s of %s" % (base["name"], args.scenario)
+    elif own:
+        base = {"name": "your-data", "x": args.x, "y": args.y, "b": 0, "W": _zeros(args)}
+        title = "your data (--x, --y)"
+    else:
+        gate = args.dataset or "article"
+        base = {"name": "article" if gate == "article" else "gate-" + gate, "x": X_GATES,
+                "y": GATES["and" if gate == "article" else gate], "W": ARTICLE["W"],
+                "b": ARTICLE["b"]}
+        title = "the %s gate" % ("and" if gate == "article" else gate).upper()
+    given = {"W": args.W, "b": args.b, "learning_rate": args.learning_rate,
+             "iterations": args.iterations, "variant": args.variant}
+    defaults = {"learning_rate": ARTICLE["learning_rate"], "iterations": ARTICLE["iterations"],
+                "variant": VARIANTS[0]}
+    values = dict(defaults, **base)
+    values.update((k, v) for k, v in given.items() if v is not None)
+    try:
+        s = scenario.checked(values["name"], values["variant"], values["x"], values["y"],
+                             values["W"], values["b"], values["learning_rate"],
+                             values["iterations"])
+    except (TypeError, ValueError) as e:
+        _fail(e)
+    if scenario.is_article(s):
+        title = "the article's example (AND)"
+    return s, title
+
+
+def _zeros(args):
+    """Zeros of the shape features × outputs of your data (when --x and --y are matrices)."""
+    try:
+        return [[0] * len(args.y) for _ in args.x]
+    except TypeError:
+        return [[0]]                   # the check of x and y names what is wrong
+
+
+def run_command(args, out):
+    s, title = chosen(args)
+    if args.trace and not os.path.isdir(os.path.dirname(os.path.abspath(args.trace))):
+        _fail("--trace %s: no such folder" % args.trace)
+    f = sigmoid_libm if args.exp == "libm" else sigmoid
+    x, y, n = s["x"], s["y"], s["iterations"]
+    every = args.every or (1 if args.json else None)
+    if not args.json:
+        out.write("ann_ref %s: %s, %s variant, learning rate %r, %d iterations%s\n" % (
+            __version__, title, s["variant"], s["learning_rate"], n,
+            "; exp from libm, NOT portable" if args.exp == "libm" else ""))
+        for line in scenario.describe(s):
+            out.write(line + "\n")
+    table = Table(s, args.bits, out) if every and not args.json else None
+    seen = {"last_change": 0, "final": (s["W"], s["b"])}
+
+    def watched():
+        previous = None
+        for k, (W_k, b_k) in enumerate(states(x, y, s["W"], s["b"], s["learning_rate"], n,
+                                              s["variant"], f)):
+            key = _state_bits(W_k, b_k)
+            if previous is not None and key != previous:
+                seen["last_change"] = k
+            previous = key
+            seen["final"] = (W_k, b_k)
+            if every and (k % every == 0 or k == n):
+                wrong, loss = assess(x, y, W_k, b_k, f)
+                if args.json:
+                    out.write(json_line(k, wrong, loss, W_k, b_k) + "\n")
+                else:
+                    table.row(k, wrong, loss, W_k, b_k)
+            yield W_k, b_k
+
+    if args.trace:
+        head = header_members(scenario_object(s["name"], s["variant"], x, y, s["W"], s["b"],
+                                              s["learning_rate"], n))
+        try:
+            with replacing(args.trace) as t:
+                write_document(t, head, watched())
+        except OSError as e:
+            _fail("--trace %s: %s" % (args.trace, e.strerror or e))
+    else:
+        for _ in watched():
+            pass
+    if not args.json:
+        summary(out, s, seen["final"], seen["last_change"], f, args.trace)
+    return 0
+
+
+def summary(out, s, final, last_change, f, trace):
+    W, b = final
+    n = s["iterations"]
     out.write("after %d iterations:\n" % n)
     for i, row in enumerate(W):
         for o, v in enumerate(row):
             out.write("  W[%d][%d] = %-24r %s\n" % (i, o, v, hex_bits(v)))
     out.write("  b       = %-24r %s\n" % (b, hex_bits(b)))
-    y_pred = forward(W, b, x, f)[2]
-    out.write("predictions y_pred = %s, targets y = %s\n" % (_ints(y_pred), _ints(y)))
+    y_pred = forward(W, b, s["x"], f)[2]
+    out.write("predictions y_pred = %s, targets y = %s\n" % (_ints(y_pred), _ints(s["y"])))
     if n == 0:
         out.write("no update was made\n")
     elif last_change == n:
@@ -81,16 +196,52 @@ def run_command(args, out):
         out.write("no update changed the state\n")
     else:
         out.write("the state stopped changing after update %d\n" % last_change)
-    return 0
+    if trace:
+        out.write("trace written to %s\n" % trace)
+
+
+class Table:
+    """The --every table: one row per shown iteration, columns of fixed width so that
+    rows line up as they are printed."""
+
+    def __init__(self, s, bits, out):
+        self.bits, self.out = bits, out
+        self.samples = len(s["y"]) * len(s["y"][0])
+        names = ["W[%d][%d]" % (i, o) for i in range(len(s["W"])) for o in range(len(s["W"][0]))]
+        self.k_width = max(len("iteration"), len("%d" % s["iterations"]))
+        self.wrong_width = max(len("misclassified"), 2 * len("%d" % self.samples) + 1)
+        self.width = 16 if bits else 24
+        self.write(["iteration".ljust(self.k_width), "misclassified".ljust(self.wrong_width),
+                    "loss".ljust(10)] + [name.ljust(self.width) for name in names] + ["b"])
+
+    def write(self, cells):
+        self.out.write("  ".join(cells).rstrip() + "\n")
+
+    def row(self, k, wrong, loss, W, b):
+        values = [v for r in W for v in r] + [b]
+        self.write([("%d" % k).ljust(self.k_width),
+                    ("%d/%d" % (wrong, self.samples)).ljust(self.wrong_width),
+                    _loss(loss).ljust(10)] +
+                   [shown(v, self.bits).ljust(self.width) for v in values])
+
+
+def _loss(v):
+    """Six decimals: the loss uses the C library's log, whose last bits vary."""
+    return "%.6f" % v if v == v and v != float("inf") else repr(v)
+
+
+def json_line(k, wrong, loss, W, b):
+    # keys in reading order; the loss rounded as the table rounds it (libm's log)
+    return json.dumps(OrderedDict([
+        ("iteration", k), ("misclassified", wrong),
+        ("loss", json_number(round(loss, 6))),
+        ("W", [[json_number(v) for v in r] for r in W]), ("b", json_number(b)),
+        ("bits", OrderedDict([("W", [[hex_bits(v) for v in r] for r in W]),
+                              ("b", hex_bits(b))]))]))
 
 
 def _state_bits(W, b):
     return [hex_bits(v) for row in W for v in row] + [hex_bits(b)]
-
-
-def _state_line(W, b):
-    return "W = %s  b = %r  bits W = %s  b = %s" % (
-        W, b, [[hex_bits(v) for v in row] for row in W], hex_bits(b))
 
 
 def _ints(A):

@@ -1,0 +1,47 @@
+"""How wrong a state is: the number of misclassified samples and the mean cross-entropy.
+
+Neither is part of the arithmetic contract (docs/SPEC.md); they are for people watching
+a network learn. The loss uses math.log, whose last bit may differ between C libraries,
+so it is printed rounded, never compared bit for bit.
+
+The mean cross-entropy of sigmoid outputs s against targets y, over every sample and
+output (m·outputs terms), is
+
+    L = −(1 / (m·outputs)) · Σ [ y·log(s) + (1 − y)·log(1 − s) ]
+
+A term whose factor y or 1 − y is 0 counts as 0, as its limit does, so a saturated
+s = 1.0 with target 1 adds nothing. When s rounds to exactly 0 or 1 against its target,
+log(0) makes the term, and L, infinite: L is then inf, and printed so.
+"""
+import math
+
+from ..core.model import forward
+
+
+def cross_entropy(s, y):
+    """The mean cross-entropy of s against y (float('inf') when a term is log(0))."""
+    terms = 0
+    total = 0.0
+    for s_row, y_row in zip(s, y):
+        for s_i, y_i in zip(s_row, y_row):
+            term = 0.0
+            if y_i != 0.0:
+                term = term + (y_i * -math.log(s_i) if s_i != 0.0 else math.inf)
+            if y_i != 1.0:
+                q = 1.0 - s_i
+                term = term + ((1.0 - y_i) * -math.log(q) if q != 0.0 else math.inf)
+            total = term if terms == 0 else total + term     # left to right, from the first
+            terms += 1
+    return total / terms
+
+
+def misclassified(y_pred, y):
+    """How many predictions differ from their targets."""
+    return len([1 for p_row, y_row in zip(y_pred, y) for p, t in zip(p_row, y_row) if p != t])
+
+
+def assess(x, y, W, b, sigmoid=None):
+    """(misclassified, mean cross-entropy) of the state (W, b) on the data."""
+    z, s, y_pred = forward(W, b, x) if sigmoid is None else forward(W, b, x, sigmoid)
+    return misclassified(y_pred, y), cross_entropy(s, y)
+
