@@ -1,20 +1,78 @@
-"""ann_ref.exp against an independent decimal evaluation, bit for bit."""
+"""ann_ref.exp against an independent decimal evaluation, bit for bit.
+
+Each class of arguments is drawn so that it reaches the part of exp it is meant to test,
+and the test counts which path every argument took (see `paths`): the fast path's
+normal results, its edge step (subnormal results, and the last binade before overflow),
+the integer slow path, or none (NaN, inf, beyond the overflow and underflow thresholds).
+The default run takes a sample of each class; `-m slow` runs ten times as many.
+"""
+import importlib.util
 import math
 import random
 import struct
+from collections import Counter
 
 import pytest
 
+import ann_ref.core.exponential as module
 from ann_ref import exp, sigmoid
 from ann_ref.core.bits import bits_to_float, float_to_bits
+from ann_ref.core.exponential import exp_bits
 from decimal_exp import reference_exp
 
 INF = float("inf")
 NAN = float("nan")
+FIRST_SUBNORMAL_SCALE = -707.7046   # below: kk >> 8 <= -1022, results rounded at 2^-1074
+LAST_BINADE = 709.78136             # above: kk >> 8 == 1024, the binade of overflow
 
 
 def bits(v):
     return float_to_bits(v)
+
+
+def sizes(n):
+    """n arguments in the default run, 10 n with -m slow."""
+    return [pytest.param(n, id="sample"),
+            pytest.param(10 * n, marks=pytest.mark.slow, id="full")]
+
+
+class _Counting:
+    """Stands in for the table of 2^(j/256): every fast-path evaluation reads it once."""
+
+    def __init__(self, table, seen):
+        self.table, self.seen = table, seen
+
+    def __getitem__(self, j):
+        self.seen.add("evaluated")
+        return self.table[j]
+
+
+def paths(xs, monkeypatch):
+    """The path exp took for each of xs, from hooks on the module: "fast" (evaluated, decided by
+    the rounding test), "edge" (evaluated, finished by _exp_edge), "slow" (the integer
+    path decided, after the fast path could not), "none" (never evaluated)."""
+    seen = set()
+    edge, slow = module._exp_edge, module._exp_slow
+
+    def counting_edge(*args):
+        seen.add("edge")
+        return edge(*args)
+
+    def counting_slow(x):
+        seen.add("slow")
+        return slow(x)
+
+    monkeypatch.setattr(module, "_TH", _Counting(module._TH, seen))
+    monkeypatch.setattr(module, "_exp_edge", counting_edge)
+    monkeypatch.setattr(module, "_exp_slow", counting_slow)
+    taken = []
+    for x in xs:
+        seen.clear()
+        exp(x)
+        taken.append("slow" if "slow" in seen else "edge" if "edge" in seen
+                    else "fast" if "evaluated" in seen else "none")
+    monkeypatch.undo()
+    return taken
 
 
 def check(xs):
@@ -26,40 +84,87 @@ def check(xs):
     assert not wrong, "%d misrounded, first: %s" % (len(wrong), wrong[:5])
 
 
-def random_doubles(rng, n, low, high):
+def check_paths(xs, monkeypatch, expected, at_least):
+    """Check xs against the reference, and that at least the share `at_least` of them
+    took the path `expected`; the counts are in the message either way."""
+    check(xs)
+    counts = Counter(paths(xs, monkeypatch))
+    message = "%d arguments: %s" % (len(xs), dict(counts))
+    print(message)
+    assert counts[expected] >= at_least * len(xs), message
+    return counts
+
+
+def uniform(seed, n, low, high):
+    rng = random.Random(seed)
     return [rng.uniform(low, high) for _ in range(n)]
 
 
-def test_whole_domain_uniform():
-    rng = random.Random(1)
-    check(random_doubles(rng, 40000, -745.2, 709.8))
+@pytest.mark.parametrize("n", sizes(4000))
+def test_whole_domain_uniform(n, monkeypatch):
+    # 99.9 % of 40,000 take the fast path (normal results), the rest its edge step or slow
+    check_paths(uniform(1, n, -745.2, 709.8), monkeypatch, "fast", 0.95)
 
 
-def test_sigmoid_range():
-    rng = random.Random(2)
-    check(random_doubles(rng, 30000, -40.0, 40.0))
+@pytest.mark.parametrize("n", sizes(3000))
+def test_sigmoid_range(n, monkeypatch):
+    # all but about 1 in 2,500 decided by the fast path's rounding test
+    check_paths(uniform(2, n, -40.0, 40.0), monkeypatch, "fast", 0.995)
 
 
-def test_subnormal_results_below_minus_708():
-    rng = random.Random(3)
-    check(random_doubles(rng, 10000, -745.2, -708.3))
+@pytest.mark.parametrize("n", sizes(1000))
+def test_subnormal_results_are_rounded_once_by_the_edge_step(n, monkeypatch):
+    counts = check_paths(uniform(3, n, -745.14, FIRST_SUBNORMAL_SCALE), monkeypatch,
+                         "edge", 0.995)
+    assert set(counts) <= {"edge", "slow"}
 
 
-def test_last_stretch_before_overflow():
-    rng = random.Random(4)
-    check(random_doubles(rng, 5000, 709.0, 709.79))
+@pytest.mark.parametrize("n", sizes(500))
+def test_last_stretch_before_overflow(n, monkeypatch):
+    # [709, 709.7813]: normal results, the fast path with 2^1023 at most
+    check_paths(uniform(4, n, 709.0, LAST_BINADE), monkeypatch, "fast", 0.99)
 
 
-def test_tiny_arguments_below_2_to_minus_53():
+@pytest.mark.parametrize("n", sizes(300))
+def test_the_binade_of_overflow_is_decided_by_the_edge_step(n, monkeypatch):
+    """kk >> 8 == 1024: e^x rounds to a finite float below ln(2^1024 - 2^970) =
+    709.78271 and to inf above; both kinds are drawn, and every one is decided by the
+    edge step (or slow)."""
+    xs = uniform(5, n, LAST_BINADE, 709.79)
+    counts = check_paths(xs, monkeypatch, "edge", 0.99)
+    assert set(counts) <= {"edge", "slow"}
+    finite = sum(1 for x in xs if exp(x) < INF)
+    assert 0.08 * n < finite < 0.25 * n   # 709.78271 is about a sixth of the way up
+
+
+@pytest.mark.parametrize("n", sizes(1000))
+def test_tiny_arguments_go_through_the_evaluation(n, monkeypatch):
+    """|x| < 2^-53: exp has no shortcut for them, so each is evaluated (exp_bits has
+    one, tested against exp below). Exponents drawn uniformly from -1074 to -54."""
     rng = random.Random(5)
-    xs = [rng.choice((-1, 1)) * rng.random() * 2.0 ** -rng.randint(53, 1074) for _ in range(5000)]
-    check(xs)
+    xs = [rng.choice((-1, 1)) * rng.uniform(1, 2) * 2.0 ** -rng.randint(54, 1074)
+          for _ in range(n)]
+    check_paths(xs, monkeypatch, "fast", 1.0)
+    assert [exp_bits(bits(x)) for x in xs] == [bits(exp(x)) for x in xs]
 
 
-def test_arbitrary_bit_patterns():
+@pytest.mark.parametrize("n", sizes(1000))
+def test_bit_patterns_of_every_exponent_that_reaches_the_evaluation(n, monkeypatch):
+    """Random sign, fraction and exponent field 0 ... 1032 (|x| < 1024): every binade
+    that exp evaluates, subnormal arguments included, uniformly by binade (a random
+    64-bit pattern is NaN, inf or beyond the thresholds about half the time)."""
+    rng = random.Random(6)
+    xs = [bits_to_float(rng.getrandbits(1) << 63 | rng.randint(0, 1032) << 52
+                        | rng.getrandbits(52)) for _ in range(n)]
+    counts = check_paths(xs, monkeypatch, "fast", 0.99)
+    assert counts["none"] <= 0.005 * n    # only 709.79 < |x| < 1024, in the top binade
+
+
+@pytest.mark.parametrize("n", sizes(2000))
+def test_arbitrary_bit_patterns(n):
     rng = random.Random(6)
     xs = []
-    while len(xs) < 10000:
+    while len(xs) < n:
         x = bits_to_float(rng.getrandbits(64))
         if math.isfinite(x):
             xs.append(x)
@@ -74,10 +179,11 @@ def test_all_exponents_near_one():
     check([x for x in xs if -745 < x < 709.7])
 
 
-def test_hard_cases_tiny_x_near_a_rounding_boundary():
+def test_hard_cases_tiny_x_near_a_rounding_boundary(monkeypatch):
     """For tiny x, e^x = 1 + x + x²/2 + ...: with x next to a midpoint (2k+1)·2^-53 of
     the floats above 1 (or (2k+1)·2^-54 below 1) the x²/2 term decides the rounding,
-    50 and more bits below the last bit kept. Constructed, so the hardness is known."""
+    50 and more bits below the last bit kept. Constructed, so the hardness is known:
+    the fast path cannot decide the midpoints themselves, and the slow path does."""
     xs = []
     for k in range(0, 40):
         for mid in ((2 * k + 1) * 2.0 ** -53, -(2 * k + 1) * 2.0 ** -54):
@@ -85,27 +191,44 @@ def test_hard_cases_tiny_x_near_a_rounding_boundary():
                 xs.append(struct.unpack("<d", struct.pack("<q", struct.unpack(
                     "<q", struct.pack("<d", mid))[0] + n))[0])
     check(xs)
+    at_midpoints = paths(xs, monkeypatch)[3::7]
+    assert set(at_midpoints) == {"slow"}, Counter(at_midpoints)
 
 
-def test_hard_cases_found_by_the_slow_path(monkeypatch):
-    """Arguments that the fast path could not decide are, by construction, the ones
-    within 2^-65 of a rounding boundary: collect some and check them."""
-    import ann_ref.core.exponential as module
-    hard = []
-    slow = module._exp_slow
-
-    def recording(x):
-        hard.append(x)
-        return slow(x)
-
-    monkeypatch.setattr(module, "_exp_slow", recording)
-    rng = random.Random(8)
-    for _ in range(60000):
-        exp(rng.uniform(-700.0, 700.0))
-    monkeypatch.undo()
-    hard = [x for x in hard if -708 <= x <= 709]
-    assert hard, "60,000 arguments and none near a rounding boundary: the fast path is suspect"
+@pytest.mark.parametrize("n", sizes(30000))
+@pytest.mark.parametrize("low, high", [(-700.0, 700.0), (-745.14, FIRST_SUBNORMAL_SCALE)])
+def test_hard_cases_found_by_the_slow_path(low, high, n, monkeypatch):
+    """Arguments that the fast path (or its edge step) could not decide are, by
+    construction, the ones closest to a rounding boundary: collect them and check them.
+    About 1 in 2,500: 12 of 30,000 in the sample."""
+    xs = uniform(8, n, low, high)
+    hard = [x for x, path in zip(xs, paths(xs, monkeypatch)) if path == "slow"]
+    assert len(hard) >= n / 10000, "too few undecided arguments: the rounding test is suspect"
+    assert len(hard) <= n / 500, "too many undecided arguments: the fast path lost accuracy"
     check(hard)
+
+
+def test_int_bit_length_fallback_gives_the_same_tables_and_results():
+    """MicroPython's int has no bit_length: a copy of the module is loaded where `int`
+    lacks it, so its import and slow path run on the fallback, on CPython."""
+    class NoBitLength:                    # what `int` looks like to the copy's import
+        pass
+
+    spec = importlib.util.spec_from_file_location("ann_ref.core._exp_without_bit_length",
+                                                  module.__file__)
+    copy = importlib.util.module_from_spec(spec)
+    copy.int = NoBitLength
+    spec.loader.exec_module(copy)
+    del copy.int
+    assert copy._bit_length is not int.bit_length
+    rng = random.Random(9)
+    for n in [1, 2, 3, 255, 256] + [rng.getrandbits(rng.randint(1, 600)) | 1 for _ in range(500)]:
+        assert copy._bit_length(n) == n.bit_length()
+    assert [bits(v) for v in copy._TH] == [bits(v) for v in module._TH]
+    assert [bits(v) for v in copy._TL] == [bits(v) for v in module._TL]
+    assert bits(copy._L1) == bits(module._L1) and bits(copy._L2) == bits(module._L2)
+    xs = uniform(10, 200, -745.2, 709.8) + [2.0 ** -53, -745.1, 709.78]
+    assert [copy.exp_bits(bits(x)) for x in xs] == [bits(reference_exp(x)) for x in xs]
 
 
 def test_edges():
@@ -175,3 +298,112 @@ def test_the_exp_vectors_of_the_runtimes_are_the_decimal_references():
     assert committed == exp_vectors.render()
     for x, expected in json.loads(committed):
         assert "%016x" % bits(exp(bits_to_float(int(x, 16)))) == expected, x
+
+
+# --- exp_bits: the same function on bit patterns, in integers only ---------------------
+
+def special_patterns():
+    """Bit patterns of every special class, and the neighbours of every threshold."""
+    ns = [0x7FF0000000000000, 0xFFF0000000000000,            # +inf, -inf
+          0x7FF8000000000000, 0xFFF8000000000000,            # quiet NaNs, both signs
+          0x7FF0000000000001, 0x7FF4000000000000,            # signalling NaNs
+          0xFFFFFFFFFFFFFFFF, 0x7FFFFFFFFFFFFFFF,            # NaNs with full payload
+          0x0000000000000000, 0x8000000000000000,            # +0, -0
+          0x0000000000000001, 0x8000000000000001,            # least subnormals
+          0x000FFFFFFFFFFFFF, 0x800FFFFFFFFFFFFF,            # greatest subnormals
+          0x0010000000000000, 0x8010000000000000,            # least normals
+          0x7FEFFFFFFFFFFFFF, 0xFFEFFFFFFFFFFFFF]            # +-max
+    for x in (2.0 ** -54, 2.0 ** -53, 1024.0, 709.78, 709.79, 709.0, 708.0, -708.0,
+              -745.13, -745.14, -745.2, -746.0, 1.0, 0.5, 2.0 ** -30):
+        for s in (1, -1):
+            n = bits(s * x)
+            ns += [n - 2, n - 1, n, n + 1, n + 2]
+    return ns
+
+
+def test_exp_bits_is_exp_on_every_special_pattern():
+    for n in special_patterns():
+        x = bits_to_float(n)
+        want = 0x7FF8000000000000 if x != x else bits(exp(x))
+        assert exp_bits(n) == want, "%016x" % n
+        if x == x:
+            assert exp_bits(n) == bits(reference_exp(x)), "%016x" % n
+
+
+def test_exp_bits_nan_and_infinities():
+    assert exp_bits(0x7FF0000000000001) == 0x7FF8000000000000
+    assert exp_bits(0xFFF8000000000000) == 0x7FF8000000000000
+    assert exp_bits(0x7FF0000000000000) == 0x7FF0000000000000
+    assert exp_bits(0xFFF0000000000000) == 0
+    assert exp_bits(bits(-745.0)) == 1    # the least subnormal
+    assert exp_bits(bits(710.0)) == 0x7FF0000000000000
+
+
+@pytest.mark.parametrize("low, high, count", [
+    (-745.2, 709.8, 600), (-40.0, 40.0, 400), (-745.2, -708.0, 200), (709.0, 709.8, 100)])
+def test_exp_bits_against_the_decimal_reference(low, high, count):
+    rng = random.Random(int(low * high))
+    for _ in range(count):
+        x = rng.uniform(low, high)
+        assert exp_bits(bits(x)) == bits(reference_exp(x)), repr(x)
+
+
+def test_exp_bits_on_arbitrary_patterns_is_exp():
+    rng = random.Random(11)
+    for _ in range(3000):
+        n = rng.getrandbits(64)
+        x = bits_to_float(n)
+        want = 0x7FF8000000000000 if x != x else bits(exp(x))
+        assert exp_bits(n) == want, "%016x" % n
+
+
+@pytest.mark.parametrize("bad", [-1, 1 << 64])
+def test_exp_bits_refuses_what_is_not_a_64_bit_pattern(bad):
+    with pytest.raises(ValueError, match="64-bit pattern"):
+        exp_bits(bad)
+
+
+def test_exp_bits_does_no_float_operation():
+    """exp_bits is for platforms whose float is not binary64: nothing on its path may
+    make a float. Read from the source: no float constant, no true division, and no
+    global that is not an integer helper of the path."""
+    import ast
+    import inspect
+    import ann_ref.core.exponential as module
+    path = ["exp_bits", "_exp_slow_bits", "_parts_of_bits", "_to_bits", "_exp_taylor", "_ln2"]
+    allowed = set(path) | {"_bit_length", "_LN2", "CANONICAL_NAN", "INF_BITS", "ONE_BITS",
+                           "ValueError", "range", "abs"}
+    tree = ast.parse(inspect.getsource(module))
+    functions = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
+    for name in path:
+        for node in ast.walk(functions[name]):
+            assert not (isinstance(node, ast.Constant) and isinstance(node.value, float)), name
+            assert not isinstance(node, ast.Div), name
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                local = node.id in {a.arg for a in functions[name].args.args} or any(
+                    isinstance(t, ast.Name) and t.id == node.id
+                    for n in ast.walk(functions[name]) if isinstance(n, (ast.Assign, ast.For))
+                    for t in ast.walk(n.targets[0] if isinstance(n, ast.Assign) else n.target))
+                assert local or node.id in allowed, (name, node.id)
+    for value in (module.CANONICAL_NAN, module.INF_BITS, module.ONE_BITS):
+        assert type(value) is int
+
+
+@pytest.mark.slow
+def test_the_import_of_exp_keeps_little_heap_in_micropython():
+    """Measured inside MicroPython 1.27 (WebAssembly, under Node.js), gc.mem_alloc()
+    after gc.collect(): importing exponential, with the bits module it imports, keeps
+    about 11.8 KB (tables as array('d'), powers of two from ldexp, the slow path's
+    constants made on first use); with lists and tuples of floats it kept 73.6 KB."""
+    import os
+    import sys
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    sys.path.insert(0, os.path.join(here, "benchmarks"))
+    try:
+        import bench_exp
+    finally:
+        sys.path.pop(0)
+    figures = bench_exp.micropython_heap(modules=("ann_ref.core.exponential",))
+    if figures is None:
+        pytest.skip("Node.js or the MicroPython runtime (node_modules) is missing")
+    assert 4096 < figures["ann_ref.core.exponential"] <= 14 * 1024, figures

@@ -2,23 +2,31 @@
 
 The platform's math.exp is the C library's, and C libraries misround some arguments,
 each its own ones; golden data made with one could not judge another. This exp uses
-IEEE-754 additions and multiplications and Python integers only, so it gives the same
-bits on every platform and interpreter. Ziv's strategy:
+IEEE-754 additions and multiplications, exact scaling by powers of two (math.ldexp) and
+Python integers only, so it gives the same bits on every platform and interpreter.
+Ziv's strategy:
 
-- fast path: exp(x) = 2^k * 2^(j/256) * e^r, |r| <= ln2/512, in double-double
-  arithmetic with a relative error below 2^-69. When that approximation is further
-  than the error from every rounding boundary (all but about 1 call in 10,000), its
-  high part is the correctly rounded result.
+- fast path: exp(x) = 2^k * 2^(j/256) * e^r, |r| <= ln2/512, as a sum yh + yl of two
+  floats with a relative error below 2^-66 (the proof is at the end of this file).
+  When the rounding test shows that this is far enough from every rounding boundary
+  (all but about 1 call in 2,000), yh scaled by 2^k is the correctly rounded result.
+  Subnormal results are rounded from yh + yl in one step, not by scaling yh.
 - slow path: the same reduction in integer fixed point with 128, 256, 512 ... bits,
   until both ends of the error interval round to the same float. e^x is irrational for
   every nonzero rational x, so it is never exactly a rounding boundary and the loop ends.
 
-The fast path needs about 70 float operations and no call to libm.
+The fast path needs about 45 float operations, round() and math.ldexp (exact). The slow
+path needs no float operation: exp_bits(n) is exp on bit patterns, in integers only.
 """
 
-from .bits import bits_to_float, float_to_bits
+import math
+from array import array
 
-INF = bits_to_float(0x7FF0000000000000)
+from .bits import CANONICAL_NAN, bits_to_float, float_to_bits
+
+INF_BITS = 0x7FF0000000000000
+INF = bits_to_float(INF_BITS)
+ONE_BITS = 0x3FF0000000000000
 
 try:
     _bit_length = int.bit_length
@@ -31,7 +39,11 @@ except AttributeError:                    # MicroPython's int has no bit_length
 
 def _parts(v):
     """(M, E), integers with v == M * 2**E exactly, for a finite float v."""
-    n = float_to_bits(v)
+    return _parts_of_bits(float_to_bits(v))
+
+
+def _parts_of_bits(n):
+    """(M, E) with M * 2**E the finite binary64 whose bit pattern is n."""
     e = (n >> 52) & 0x7FF
     f = n & 0xFFFFFFFFFFFFF
     if e:
@@ -41,13 +53,14 @@ def _parts(v):
     return (-f if n >> 63 else f), e - 1075
 
 
-def _to_float(N, E):
-    """The float nearest to N * 2**E (N an integer), ties to even; subnormals and
-    overflow to inf included. Builds the bit pattern, so it never raises."""
+def _to_bits(N, E):
+    """The bit pattern of the float nearest to N * 2**E (N an integer), ties to even;
+    subnormals and overflow to inf included. Integers only: no float operation."""
+    sign = 0
     if N < 0:
-        return -_to_float(-N, E)
+        sign, N = 0x8000000000000000, -N
     if N == 0:
-        return 0.0
+        return sign
     shift = _bit_length(N) - 53           # drop bits beyond 53 significant ones,
     if E + shift < -1074:                 # or beyond 2^-1074 for a subnormal
         shift = -1074 - E
@@ -64,9 +77,15 @@ def _to_float(N, E):
         q >>= 1
         E += 1
     n = ((E + 1074) << 52) + q            # exponent field and fraction at once
-    if n >= 0x7FF0000000000000:
-        return INF
-    return bits_to_float(n)
+    if n >= INF_BITS:
+        n = INF_BITS
+    return sign | n
+
+
+def _to_float(N, E):
+    """The float nearest to N * 2**E, ties to even. Builds the bit pattern, so it never
+    raises."""
+    return bits_to_float(_to_bits(N, E))
 
 
 # --- constants, derived here in integer arithmetic ---------------------------------
@@ -95,11 +114,6 @@ def _exp_taylor(R, P):
     return total, 2 * n + 2
 
 
-Q = 200                                   # precision of the tables, in bits
-_LN2_Q = _ln2(Q)
-_C = _LN2_Q >> 8                          # ln2/256 * 2**Q
-
-
 def _split(N, bits):
     """The top `bits` significant bits of the positive integer N, and the rest."""
     drop = _bit_length(N) - bits
@@ -107,46 +121,37 @@ def _split(N, bits):
     return top, N - top
 
 
-# ln2/256 = L1 + L2 + L3 (Cody and Waite): L1 and L2 have 34 significant bits each, so
-# kk*L1 and kk*L2 are exact for |kk| < 2^19, which covers |x| <= 746.
-_top, _rest = _split(_C, 34)
-_L1 = _to_float(_top, -Q)
-_top, _rest = _split(_rest, 34)
-_L2 = _to_float(_top, -Q)
-_L3 = _to_float(_rest, -Q)
-_INV = 256.0 / _to_float(_LN2_Q, -Q)      # only to choose kk; any nearby value would do
+def _tables(Q=128):
+    """The constants of the fast path, derived in Q-bit integer fixed point; nothing
+    else is kept (the big integers are garbage once this returns).
 
-# 2^(j/256) for j = 0..255 as (hi, lo, hi1, hi2): hi + lo within 2^-106 of it relative,
-# hi = hi1 + hi2 split into 26-bit halves for Dekker's exact product.
-_T = []
-_step, _ = _exp_taylor(_C, Q)
-_t = 1 << Q
-for _j in range(256):
-    _hi = _to_float(_t, -Q)
-    _M, _E = _parts(_hi)
-    _lo = _to_float(_t - (_M << (_E + Q)), -Q)
-    _c = _hi * 134217729.0
-    _hi1 = _c - (_c - _hi)
-    _T.append((_hi, _lo, _hi1, _hi - _hi1))
-    _t = _t * _step >> Q
+    L1: the top 34 bits of ln2/256, so that kk*L1 is exact for |kk| < 2^19, which covers
+    |x| <= 746 (Cody and Waite); L2: the rest of ln2/256 rounded to 53 bits, so L1 + L2
+    is ln2/256 within 2^-95 and kk*L2 is within 2^-78 of kk times it; 256/ln2, only to
+    choose kk (any nearby value would do); Th[j] + Tl[j] = 2^(j/256) within 2^-79
+    relative, Th rounded to 26 significant bits so that Th*hi in exp is exact, and
+    |Tl| < 2^-26. The tables are array('d'): 4 KB, where a list of floats would box each."""
+    ln2 = _ln2(Q)
+    C = ln2 >> 8                          # ln2/256 * 2**Q, error below 1
+    top, rest = _split(C, 34)
+    Th, Tl = array("d"), array("d")
+    step, _ = _exp_taylor(C, Q)           # 2^(1/256) * 2**Q, error below 40
+    T = 1 << Q                            # 2^(j/256) * 2**Q, error below 81 j < 2^15
+    for _ in range(256):
+        high, low = _split(T, 26)
+        Th.append(_to_float(high, -Q))    # exact: 26 bits
+        Tl.append(_to_float(low, -Q))
+        T = T * step >> Q
+    return _to_float(top, -Q), _to_float(rest, -Q), 256.0 / _to_float(ln2, -Q), Th, Tl
 
-# 2^k for the exponents of normal results
-_POW2 = [1.0]
-for _j in range(1022):
-    _POW2.append(_POW2[-1] / 2)
-_POW2.reverse()                           # _POW2[k + 1022] == 2.0**k
-for _j in range(1023):
-    _POW2.append(_POW2[-1] * 2)
 
-_TINY = _POW2[-54 + 1022]                 # |x| < 2^-54: e^x rounds to 1.0
-_HALF_ULP = _POW2[-53 + 1022]             # half the spacing of floats in [1, 2)
-_HALF_ULP_BELOW_1 = _POW2[-54 + 1022]     # half the spacing in [0.5, 1)
-_ERROR = _POW2[-65 + 1022]                # bound on the fast path's absolute error
+_L1, _L2, _INV, _TH, _TL = _tables()     # _TH[j] + _TL[j] = 2^(j/256)
+_ldexp = math.ldexp                       # exact for normal results
+_SPLIT = 98304.0                          # 1.5 * 2^16: (r + _SPLIT) - _SPLIT rounds r to 2^-36
+_TEST = 1.0 + 1.0 / 2048                  # the rounding test's 1 + 2^-11 (see the proof)
 _C3 = 1.0 / 6
 _C4 = 1.0 / 24
 _C5 = 1.0 / 120
-_C6 = 1.0 / 720
-del _top, _rest, _step, _t, _j, _hi, _lo, _M, _E, _c, _hi1
 
 
 # --- exp ---------------------------------------------------------------------------
@@ -157,49 +162,66 @@ def exp(x):
     real number; TypeError for anything else (bool included)."""
     if type(x) is not float:
         x = _real(x)
-    if -708.0 <= x <= 709.0:
-        if -_TINY < x < _TINY:
-            return 1.0
-        # x = kk*ln2/256 + r; kk = 256k + j
-        kk = round(x * _INV)
-        t = x - kk * _L1                  # exact: see the note at the end of this file
-        u = kk * _L2                      # exact: 19 bits times 34 bits
-        rh = t - u                        # r = rh + rl (two-sum of t and -u)
-        v = rh - t
-        rl = ((t - (rh - v)) - (u + v)) - kk * _L3
-        # e^r - 1 = r + r^2/2 + ... ; the r^7 term and beyond are below 2^-79
-        lo = rl * (1.0 + rh) + rh * rh * (0.5 + rh * (_C3 + rh * (_C4 + rh * (_C5 + rh * _C6))))
-        ph = rh + lo                      # p = ph + pl = e^r - 1 (two-sum)
-        v = ph - rh
-        pl = (rh - (ph - v)) + (lo - v)
-        # 2^(j/256) * (1 + p) = Th + Th*ph + (Th*pl + Tl*(1 + ph)); Th*ph exactly (Dekker)
-        Th, Tl, Th1, Th2 = _T[kk & 255]
-        c = ph * 134217729.0
-        p1 = c - (c - ph)
-        p2 = ph - p1
-        a = Th * ph
-        e = ((Th1 * p1 - a) + Th1 * p2 + Th2 * p1) + Th2 * p2
-        s = Th + a                        # |a| < Th: fast two-sum
-        lo = (a - (s - Th)) + (e + (Th * pl + Tl * (1.0 + ph)))
-        yh = s + lo
-        yl = lo - (yh - s)
-        # yh is the rounded value of yh + yl; it is that of e^x too when the error bound
-        # keeps e^x inside the half spacings around yh (0.99 < yh < 2)
-        if yh > 1.0:
-            up = down = _HALF_ULP
-        elif yh == 1.0:
-            up, down = _HALF_ULP, _HALF_ULP_BELOW_1
-        else:
-            up = down = _HALF_ULP_BELOW_1
-        if yl + _ERROR < up and yl - _ERROR > -down:
-            return yh * _POW2[(kk >> 8) + 1022]
+    if not -745.14 <= x <= 709.79:        # also NaN
+        if x != x:
+            return x
+        return INF if x > 0.0 else 0.0    # e^x > MAX + ulp/2, or e^x < 2^-1075
+    # x = kk*ln2/256 + r, kk = 256k + j, |r| <= ln2/512: e^x = 2^k * 2^(j/256) * e^r
+    kk = round(x * _INV)
+    t = x - kk * _L1                      # exact: see the note at the end of this file
+    u = kk * _L2
+    rh = t - u                            # r = rh + rl, see the proof
+    rl = (t - rh) - u
+    # e^r - 1 = rh + (rl + w), w = r^2/2 + r^3/6 + r^4/24 + r^5/120 on rh
+    w = rh * rh * (0.5 + rh * (_C3 + rh * (_C4 + rh * _C5)))
+    j = kk & 255
+    Th = _TH[j]
+    Tl = _TL[j]
+    # (Th + Tl)(1 + p) = Th + Th*hi + [Th*(lo + rl + w) + Tl*(1 + rh + w)], rh = hi + lo,
+    # hi = rh rounded to a multiple of 2^-36 (27 bits), so Th*hi is exact (26 + 27 bits)
+    hi = (rh + _SPLIT) - _SPLIT
+    a = Th * hi
+    s = Th + a                            # two-sum: |a| < Th
+    lo = ((Th - s) + a) + (Tl + (Th * ((rh - hi) + (rl + w)) + Tl * (rh + w)))
+    yh = s + lo                           # yh + yl: e^x / 2^k, relative error < 2^-66
+    yl = (s - yh) + lo
+    k = kk >> 8
+    if -1022 < k < 1024:                  # 2^k * yh is a normal float
+        if yh + yl * _TEST == yh:         # e^x / 2^k rounds to yh: see the proof
+            return _ldexp(yh, k)
         return _exp_slow(x)
-    if x != x:
-        return x
-    if x > 709.79:
-        return INF
-    if x < -745.14:                       # e^x < 2^-1075, half the least subnormal
-        return 0.0
+    return _exp_edge(x, yh, yl, k)
+
+
+_LEAST = bits_to_float(1)                 # 2^-1074, the least subnormal
+_INSIDE = 0.5 - 1.0 / 4096                # 1/2 -+ 2^-12: see _exp_edge
+_OUTSIDE = 0.5 + 1.0 / 4096
+
+
+def _exp_edge(x, yh, yl, k):
+    """exp's last step where 2^k is no normal float's scale. k = 1024: e^x is near
+    overflow. k <= -1022: e^x is subnormal, or in the least normal binade, which has the
+    same spacing, 2^-1074: rounding yh * 2^k would round a second time, so the rounding
+    is decided here on Y = e^x / 2^-1074 = (yh + yl) * 2^m, m = k + 1074."""
+    if k > 0:
+        if yh + yl * _TEST == yh:         # exact, or inf when yh >= 1: then e^x rounds
+            return _ldexp(yh, 1023) * 2.0     # up to 2^1024 at least, beyond MAX
+        return _exp_slow(x)
+    m = k + 1074                          # -2 <= m <= 52 for -745.14 <= x
+    A = _ldexp(yh, m)                     # exact, and A < 2^53
+    B = _ldexp(yl, m)
+    n = round(A)                          # an integer within 1/2 of A, ties to even
+    f = (A - n) + B                       # A - n is exact (Sterbenz, or n = 0)
+    # Y - n = f within 2^-12.8: the fast path's error 2^-66 * Y < 2^-12.9, f's rounding
+    # 2^-54, B's at most 2^-1074. So |f| < 1/2 - 2^-12 puts Y within 1/2 of n, and
+    # f > 1/2 + 2^-12 within 1/2 of n + 1 (|f| <= 1: |B| <= ulp(A)/2 <= 1/2); closer to a
+    # midpoint than that, the slow path decides.
+    if -_INSIDE < f < _INSIDE:
+        return n * _LEAST                 # exact: an integer below 2^53 times 2^-1074
+    if f > _OUTSIDE:
+        return (n + 1) * _LEAST
+    if f < -_OUTSIDE:
+        return (n - 1) * _LEAST
     return _exp_slow(x)
 
 
@@ -217,8 +239,12 @@ _LN2 = {}
 
 
 def _exp_slow(x):
-    """e^x in integer fixed point at growing precision until the rounding is decided."""
-    M, E = _parts(x)
+    return bits_to_float(_exp_slow_bits(*_parts(x)))
+
+
+def _exp_slow_bits(M, E):
+    """The bit pattern of e^(M * 2**E), in integer fixed point at growing precision until
+    the rounding is decided. Integers only: no float operation."""
     P = 128
     while True:
         G = P + 48                        # guard bits for the error growth below
@@ -234,12 +260,62 @@ def _exp_slow(x):
             Y = Y * Y >> G
             D = 3 * D + 1                 # Y < 1.42 * 2^G: each squaring at most triples it
         D += 2 * (2 + abs(k)) + 512       # from the error of r, and of R >> 8 (x256)
-        low = _to_float(Y - D, k - G)
-        if low == _to_float(Y + D, k - G):
+        low = _to_bits(Y - D, k - G)
+        if low == _to_bits(Y + D, k - G):
             return low
         P *= 2
 
+
+def exp_bits(n):
+    """The bit pattern of e^x correctly rounded, x the binary64 whose bit pattern is the
+    integer n (0 <= n < 2**64); NaN gives the canonical 0x7ff8000000000000. Python
+    integers only, no float operation: the exp of a binary64 done in software where the
+    platform's float is not binary64. Gives the bits of exp() for every argument."""
+    if not 0 <= n < 0x10000000000000000:
+        raise ValueError("exp_bits() takes a 64-bit pattern, 0 <= n < 2**64")
+    e = (n >> 52) & 0x7FF
+    if e == 0x7FF:                        # inf or NaN
+        if n & 0xFFFFFFFFFFFFF:
+            return CANONICAL_NAN
+        return 0 if n >> 63 else INF_BITS
+    if e < 969:                           # |x| < 2^-54: e^x rounds to 1.0
+        return ONE_BITS
+    if e >= 1033:                         # |x| >= 1024: beyond overflow and underflow
+        return 0 if n >> 63 else INF_BITS
+    return _exp_slow_bits(*_parts_of_bits(n))
+
+
 # Note on t = x - kk*L1. Both are multiples of g = min(ulp(x), lowest bit of L1) and
-# |t| <= 2^-10.5. If g is L1's lowest bit (~2^-42) t needs at most 34 bits. Otherwise
+# |t| <= |r| + |kk*L2| < 2^-9. If g is L1's lowest bit (2^-42) t needs at most 33 bits. Otherwise
 # ulp(x) < 2^-42; for kk != 0, |x| >= ln2/512 > 2^-10, so ulp(x) >= 2^-62 and t needs
 # fewer than 53 bits. For kk == 0, t is x. Either way the subtraction is exact.
+
+
+# Proof of the fast path's bound: |yh + yl - e^x/2^k| < 2^-66 * e^x/2^k.
+# - |r| <= rho = ln2/512 * (1 + 2^-33): kk is the integer nearest fl(x * 256/ln2), within
+#   2^-34 of the exact quotient for |x| < 746.
+# - Reduction: t is exact (note above); u = kk*L2 within 2^-78 (|kk| < 2^18.1, L2 < 2^-42),
+#   and L1 + L2 within 2^-95 of ln2/256. rh + rl = t - u exactly when |t| >= |u| (Fast2Sum);
+#   otherwise |t - u| < 2^-22.9 and each of the two roundings errs by < 2^-77. So rh + rl
+#   is r within 2^-75.5, and |rl| <= 2^-62.
+# - Polynomial: e^r - 1 - (r + r^2/2 + r^3/6 + r^4/24 + r^5/120) <= rho^6/720 * e^rho
+#   < 2^-66.66. w is computed from rh, not r: the terms lost (r*rl and smaller) are below
+#   2^-71.5, and w < 2^-20.05 takes four roundings of 2^-53 relative: below 2^-71.4. Both
+#   are multiplied by Th < 2.
+# - Table: Th + Tl = 2^(j/256) * (1 + d), |d| < 2^-79.
+# - Assembly: (rh + _SPLIT) lies in [2^16, 2^17), so hi is rh rounded to a multiple of
+#   2^-36: 27 bits, and rh - hi is exact with |rh - hi| <= 2^-37. Th*hi is exact (26 + 27
+#   bits); s + ((Th - s) + a) is exactly Th + a (Fast2Sum, |a| < Th). The bracket
+#   Th*(lo + rl + w) + Tl*(1 + rh + w), below 2^-18.9, takes six roundings of at most
+#   2^-53 times its partial sums (2^-20 ... 2^-18.9; those inside Tl*(rh + w) are 2^-26
+#   smaller): below 2^-69.5 in all. yh + yl = s + lo exactly (Fast2Sum, |lo| < s).
+# - Sum: 2^-66.66 + 2^-69.5 + 2^-70.4 + 2^-70.5 + 2^-75.5 + 2^-79 < 2^-66.29, relative
+#   to e^r * 2^(j/256) > 0.998 * Th >= 0.998: below 2^-66.29.
+#
+# The rounding test. yh = fl(yh + yl), so |yl| <= ulp(yh)/2. Let h be the distance from
+# yh to the midpoint between yh and its neighbour on yl's side: h >= 2^-54 * yh (the
+# spacing halves only below a power of two). fl(yh + fl(yl * (1 + 2^-11))) == yh means
+# |yl| * (1 + 2^-11) * (1 - 2^-53) <= h, so |yl| <= h - h * (2^-11 - 2^-52), while the
+# error is below 2^-66 * y < 2^-65.9 * yh < h * (2^-11 - 2^-52). So e^x/2^k lies inside
+# yh's rounding interval, and 2^k * yh, exact for -1022 < k < 1024, is e^x correctly
+# rounded. The test fails for about 2^-11 of the arguments (measured in the tests).

@@ -25,6 +25,8 @@ def arguments():
     xs += [rng.uniform(-40.0, 40.0) for _ in range(600)]               # where sigmoids live
     xs += [rng.uniform(-745.2, -708.3) for _ in range(300)]            # subnormal results
     xs += [rng.uniform(709.0, 709.79) for _ in range(200)]             # before overflow
+    xs += [rng.uniform(709.7813, 709.79) for _ in range(60)]           # the binade of overflow
+    xs += [rng.uniform(-708.0, -707.5) for _ in range(60)]             # least normal binade
     xs += [rng.choice((-1, 1)) * rng.random() * 2.0 ** -rng.randint(40, 1074)
            for _ in range(200)]                                         # tiny arguments
     for k in range(20):                                                 # next to a midpoint
