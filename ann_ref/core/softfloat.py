@@ -15,14 +15,7 @@ trace.py uses it only where float is not binary64, or when asked to.
 """
 import struct
 
-try:
-    from .exponential import exp_bits
-except ImportError:                       # provisional, until exponential has exp_bits
-    from .bits import bits_to_float, float_to_bits
-    from .exponential import exp as _exp
-
-    def exp_bits(n):
-        return float_to_bits(_exp(bits_to_float(n))) & 0xFFFFFFFFFFFFFFFF
+from .exponential import exp_bits
 
 SIGN = 0x8000000000000000
 INF = 0x7FF0000000000000

@@ -6,6 +6,7 @@ WebAssembly stack cannot be scanned; the heap grows instead), only between two c
 from JavaScript. So run.mjs calls these functions one by one, and a run advances one
 state per call:
 
+- import: what `import ann_ref` leaves alive; "import allocated", all it allocated;
 - alive: after gc.collect(), between states, above the mark;
 - peak: gc.mem_alloc() right after a state was computed, with everything the step
   allocated still there (garbage included): an upper bound of what the step needs
@@ -35,6 +36,12 @@ def mark():
 
 def report(name):
     print("heap %s: %d" % (name, alive() - _mark))
+
+
+def allocated(name):
+    """What was allocated since the mark, garbage included (nothing is freed during a
+    call): an upper bound of what the work needed at once."""
+    print("heap %s: %d" % (name, gc.mem_alloc() - _mark))
 
 
 def import_module(name):

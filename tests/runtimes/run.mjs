@@ -60,7 +60,7 @@ function heapFigures(mp, mode) {
     return;
   }
   py("heap.mark()");
-  py("import ann_ref");
+  py("import ann_ref\nheap.allocated('import allocated')");
   py("heap.report('import')");
   const drive = (start, name) => {
     py(start);
