@@ -1,16 +1,18 @@
 """Heap figures measured inside MicroPython, driven one call at a time by run.mjs --heap.
 
-The heap in use is gc.mem_alloc() right after gc.collect(): what is alive. In the
-WebAssembly build a collection frees nothing while Python code is running (the
-WebAssembly stack cannot be scanned; the heap grows instead), only between two calls
-from JavaScript. So run.mjs calls these functions one by one, and a run advances one
-state per call:
+What is alive is gc.mem_alloc() after a collection. In the WebAssembly build a
+collection frees nothing while Python code runs (the WebAssembly stack cannot be
+scanned; the heap grows instead), and one made at the start of a call may still keep
+what the previous call left: only a collection in a call of its own, twice, gives the
+heap in use. So run.mjs collects that way, then calls these functions, which only read
+gc.mem_alloc(); a run advances one state per call:
 
-- import: what `import ann_ref` leaves alive; "import allocated", all it allocated;
-- alive: after gc.collect(), between states, above the mark;
-- peak: gc.mem_alloc() right after a state was computed, with everything the step
-  allocated still there (garbage included): an upper bound of what the step needs
-  at once, since nothing was collected during it.
+- import: what `import ann_ref` leaves alive; "import allocated", all it allocated,
+  garbage included;
+- alive: the most alive between two states, above the mark (taken before the run:
+  its inputs count);
+- peak: the most in use right after a step, everything the step allocated still there
+  (nothing is freed during a call): an upper bound of what the run needs at once.
 
 Lines printed: "heap NAME: BYTES".
 """
@@ -20,32 +22,25 @@ CORE = ("bits", "exponential", "matrix", "model", "training", "checks", "dataset
         "trace", "libm", "softfloat")
 
 _mark = 0
-_run = None
+_run = _scenario = None
 _alive = _peak = 0
-
-
-def alive():
-    gc.collect()
-    return gc.mem_alloc()
 
 
 def mark():
     global _mark
-    _mark = alive()
+    _mark = gc.mem_alloc()
 
 
 def report(name):
-    print("heap %s: %d" % (name, alive() - _mark))
-
-
-def allocated(name):
-    """What was allocated since the mark, garbage included (nothing is freed during a
-    call): an upper bound of what the work needed at once."""
     print("heap %s: %d" % (name, gc.mem_alloc() - _mark))
 
 
 def import_module(name):
     __import__(name)
+
+
+def prepare_article():
+    from ann_ref.core import checks, datasets, training   # noqa: F401
 
 
 def start_article():
@@ -54,23 +49,27 @@ def start_article():
     from ann_ref.core.checks import problem
     from ann_ref.core.datasets import ARTICLE
     from ann_ref.core.training import states
-    mark()
     p = ARTICLE
     _run = states(*problem(p["x"], p["y"], p["W"], p["b"], p["learning_rate"],
                            p["iterations"], "threshold"))
     _alive = _peak = 0
 
 
-def start_scenario(folder, name, software=None):
-    """A golden scenario through trace_bits (the scenario object read beforehand)."""
-    global _run, _alive, _peak
+def prepare_scenario(folder, name):
+    """Read a golden scenario's object (not its trace) before the mark."""
+    global _scenario
     from conformance import scenario_and_entries
-    from ann_ref.core.trace import trace_bits
+    from ann_ref.core import trace    # noqa: F401
     entries = scenario_and_entries(folder + "/" + name)
-    scenario = next(entries)
+    _scenario = next(entries)
     entries.close()
-    mark()
-    _run = trace_bits(scenario, software)
+
+
+def start_scenario(software=None):
+    """The prepared scenario through trace_bits."""
+    global _run, _alive, _peak
+    from ann_ref.core.trace import trace_bits
+    _run = trace_bits(_scenario, software)
     _alive = _peak = 0
 
 
@@ -87,11 +86,11 @@ def advance():
 
 def settle():
     global _alive
-    _alive = max(_alive, alive() - _mark)
+    _alive = max(_alive, gc.mem_alloc() - _mark)
 
 
 def finish(name):
-    global _run
-    _run = None
+    global _run, _scenario
+    _run = _scenario = None
     print("heap %s alive: %d" % (name, _alive))
     print("heap %s peak: %d" % (name, _peak))

@@ -44,39 +44,50 @@ const check = "import conformance\nok = conformance.main('/golden', " + JSON.str
   ", '/exp_vectors.json', " + software + ")\n";
 
 // heap.py's figures, one Python call at a time: MicroPython's WebAssembly build frees
-// nothing while Python runs, only between calls (see heap.py).
+// nothing while Python runs, and only a collection in a call of its own, twice, frees
+// all that is dead (see heap.py).
 function heapFigures(mp, mode) {
   const py = (code) => mp.runPython(code);
-  py("import heap");
+  const collect = () => { py("gc.collect()"); py("gc.collect()"); };
+  py("import gc\nimport heap");
   if (mode === "modules") {         // the package's __init__ is an empty stand-in here
     for (let i = 0; ; i++) {
       py("name = heap.CORE[" + i + "] if " + i + " < len(heap.CORE) else ''");
       const name = mp.globals.get("name");
       if (!name) break;
+      collect();
       py("heap.mark()");
       py("heap.import_module('ann_ref.core." + name + "')");
+      collect();
       py("heap.report('module " + name + "')");
     }
     return;
   }
+  collect();
   py("heap.mark()");
-  py("import ann_ref\nheap.allocated('import allocated')");
+  py("import ann_ref\nheap.report('import allocated')");
+  collect();
   py("heap.report('import')");
-  const drive = (start, name) => {
+  const drive = (prepare, start, name) => {
+    py(prepare);
+    collect();
+    py("heap.mark()");
     py(start);
     for (;;) {
       py("more = heap.advance()");
       if (!mp.globals.get("more")) break;
+      collect();
       py("heap.settle()");
     }
     py("heap.finish(" + JSON.stringify(name) + ")");
   };
-  drive("heap.start_article()", "article");
+  drive("heap.prepare_article()", "heap.start_article()", "article");
   for (const name of names) {
-    drive("heap.start_scenario('/golden', " + JSON.stringify(name) + ", " + software + ")",
-          "scenario " + name);
+    drive("heap.prepare_scenario('/golden', " + JSON.stringify(name) + ")",
+          "heap.start_scenario(" + software + ")", "scenario " + name);
   }
 }
+
 let ok;
 if (runtime === "micropython") {
   const { loadMicroPython } = await import(
