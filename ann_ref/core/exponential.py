@@ -11,7 +11,7 @@ Ziv's strategy:
   When the rounding test shows that this is far enough from every rounding boundary
   (all but about 1 call in 2,000), yh scaled by 2^k is the correctly rounded result.
   Subnormal results are rounded from yh + yl in one step, not by scaling yh.
-- slow path: the same reduction in integer fixed point with 128, 256, 512 ... bits,
+- slow path: the same reduction in integer fixed point with 64, 128, 256 ... bits,
   until both ends of the error interval round to the same float. e^x is irrational for
   every nonzero rational x, so it is never exactly a rounding boundary and the loop ends.
 
@@ -128,9 +128,9 @@ def _tables(Q=128):
     L1: the top 34 bits of ln2/256, so that kk*L1 is exact for |kk| < 2^19, which covers
     |x| <= 746 (Cody and Waite); L2: the rest of ln2/256 rounded to 53 bits, so L1 + L2
     is ln2/256 within 2^-95 and kk*L2 is within 2^-78 of kk times it; 256/ln2, only to
-    choose kk (any nearby value would do); Th[j] + Tl[j] = 2^(j/256) within 2^-79
-    relative, Th rounded to 26 significant bits so that Th*hi in exp is exact, and
-    |Tl| < 2^-26. The tables are array('d'): 4 KB, where a list of floats would box each."""
+    choose kk (any nearby value would do); Th[j] + Tl[j] = 2^(j/256) within 2^-78
+    relative, Th its first 26 significant bits so that Th*hi in exp is exact, and
+    |Tl| < 2^-25. The tables are array('d'): 4 KB, where a list of floats would box each."""
     ln2 = _ln2(Q)
     C = ln2 >> 8                          # ln2/256 * 2**Q, error below 1
     top, rest = _split(C, 34)
@@ -245,7 +245,7 @@ def _exp_slow(x):
 def _exp_slow_bits(M, E):
     """The bit pattern of e^(M * 2**E), in integer fixed point at growing precision until
     the rounding is decided. Integers only: no float operation."""
-    P = 128
+    P = 64                                # e^x within 2^-94: undecided about 1 time in 2^40
     while True:
         G = P + 48                        # guard bits for the error growth below
         if G not in _LN2:
@@ -302,14 +302,14 @@ def exp_bits(n):
 #   < 2^-66.66. w is computed from rh, not r: the terms lost (r*rl and smaller) are below
 #   2^-71.5, and w < 2^-20.05 takes four roundings of 2^-53 relative: below 2^-71.4. Both
 #   are multiplied by Th < 2.
-# - Table: Th + Tl = 2^(j/256) * (1 + d), |d| < 2^-79.
+# - Table: Th + Tl = 2^(j/256) * (1 + d), |d| < 2^-78.
 # - Assembly: (rh + _SPLIT) lies in [2^16, 2^17), so hi is rh rounded to a multiple of
 #   2^-36: 27 bits, and rh - hi is exact with |rh - hi| <= 2^-37. Th*hi is exact (26 + 27
 #   bits); s + ((Th - s) + a) is exactly Th + a (Fast2Sum, |a| < Th). The bracket
 #   Th*(lo + rl + w) + Tl*(1 + rh + w), below 2^-18.9, takes six roundings of at most
-#   2^-53 times its partial sums (2^-20 ... 2^-18.9; those inside Tl*(rh + w) are 2^-26
+#   2^-53 times its partial sums (2^-20 ... 2^-18.9; those inside Tl*(rh + w) are 2^-25
 #   smaller): below 2^-69.5 in all. yh + yl = s + lo exactly (Fast2Sum, |lo| < s).
-# - Sum: 2^-66.66 + 2^-69.5 + 2^-70.4 + 2^-70.5 + 2^-75.5 + 2^-79 < 2^-66.29, relative
+# - Sum: 2^-66.66 + 2^-69.5 + 2^-70.4 + 2^-70.5 + 2^-75.5 + 2^-78 < 2^-66.29, relative
 #   to e^r * 2^(j/256) > 0.998 * Th >= 0.998: below 2^-66.29.
 #
 # The rounding test. yh = fl(yh + yl), so |yl| <= ulp(yh)/2. Let h be the distance from
