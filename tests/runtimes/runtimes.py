@@ -6,7 +6,9 @@ Node.js) — with the bits compared to the golden files.
     python3 tests/runtimes/runtimes.py pypy3 micropython
 
 A runtime that is not installed is reported as such; tests/test_runtimes.py turns that
-into a failure when ANN_REF_ALL_RUNTIMES=1 (as .ci/run sets it).
+into a failure when ANN_REF_ALL_RUNTIMES=1 (as .ci/run sets it). run() also stages the
+core as .mpy files only (tests/test_mpy.py), runs it on softfloat (--software), or
+measures MicroPython's heap instead (--heap, see heap.py and tools/heap.py).
 """
 import glob
 import os
