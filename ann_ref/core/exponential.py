@@ -315,7 +315,7 @@ def exp_bits(n):
 # The rounding test. yh = fl(yh + yl), so |yl| <= ulp(yh)/2. Let h be the distance from
 # yh to the midpoint between yh and its neighbour on yl's side: h >= 2^-54 * yh (the
 # spacing halves only below a power of two). fl(yh + fl(yl * (1 + 2^-11))) == yh means
-# |yl| * (1 + 2^-11) * (1 - 2^-53) <= h, so |yl| <= h - h * (2^-11 - 2^-52), while the
-# error is below 2^-66 * y < 2^-65.9 * yh < h * (2^-11 - 2^-52). So e^x/2^k lies inside
-# yh's rounding interval, and 2^k * yh, exact for -1022 < k < 1024, is e^x correctly
-# rounded. The test fails for about 2^-11 of the arguments (measured in the tests).
+# |yl| * (1 + 2^-11) * (1 - 2^-53) <= h, so |yl| <= h - h * 2^-11.001, while the error
+# is below 2^-66 * y < 2^-65.9 * yh < h * 2^-11.001 (y < yh * (1 + 2^-52)). So e^x/2^k
+# lies inside yh's rounding interval, and 2^k * yh, exact for -1022 < k < 1024, is e^x
+# correctly rounded. The test fails for about 2^-11 of the arguments; the tests count it.
