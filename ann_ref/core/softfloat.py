@@ -10,8 +10,8 @@ not depend on the platform's float at all.
 
 model.py's step is written for any number type with + - * / and comparisons, so it runs
 on Binary64 unchanged; float literals (1.0, 0.5) and ints (m) mix in exactly. exp is
-exponential.exp_bits, on integers too. An operation takes some 300 times as long as on
-floats, a whole run 10 to 50 times (benchmarks/bench_soft.py), so
+exponential.exp_bits, on integers too. An operation takes some 150 times as long as on
+floats, a whole run 3 to 60 times (benchmarks/bench_soft.py), so
 trace.py uses it only where float is not binary64, or when asked to.
 """
 import struct
