@@ -55,14 +55,16 @@ def precision(add=None):
     return bits
 
 
+def binary64(add=None):
+    """Whether float is IEEE-754 binary64 (a 53-bit significand, stored in 8 bytes).
+    Single-precision MicroPython builds (most boards) have a 24-bit float."""
+    return precision(add) == 53 and len(struct.pack("<d", 1.0)) == 8
+
+
 def require_binary64(add=None):
-    """Refuse to run where float is not IEEE-754 binary64 (e.g. a single-precision
-    MicroPython build): every result would be wrong in the last bits, silently."""
-    bits = precision(add)
-    if bits != 53 or len(struct.pack("<d", 1.0)) != 8:
+    """Refuse float arithmetic where float is not binary64: every result would be wrong
+    in the last bits, silently. (trace.trace_bits switches to softfloat there instead.)"""
+    if not binary64(add):
         raise RuntimeError("ann_ref needs IEEE-754 binary64 floats (53-bit significand); "
                            "this Python's float has %d bits, so no result would be exact"
-                           % bits)
-
-
-require_binary64()
+                           % precision(add))

@@ -45,12 +45,12 @@ def scenario_and_entries(path):
                 in_trace = False
 
 
-def check(path):
-    """(agree, iterations, message) for one golden file."""
+def check(path, software=None):
+    """(agree, iterations, message) for one golden file; software as trace_bits has it."""
     entries = scenario_and_entries(path)
     scenario = next(entries)
     k = -1
-    for k, (W, b) in enumerate(trace_bits(scenario)):
+    for k, (W, b) in enumerate(trace_bits(scenario, software)):
         expected = next(entries, None)
         if expected is None:
             return False, k, "the golden file ends at iteration %d" % (k - 1)
@@ -74,8 +74,12 @@ def check_exp(path):
     return True, len(vectors), ""
 
 
-def main(folder, names, vectors=None):
+def main(folder, names, vectors=None, software=None):
+    """Check exp on the vectors (if given) and every named golden file. software=True
+    runs the scenarios on softfloat.Binary64, as a single-precision build does."""
     start = _clock()
+    if software:
+        print("arithmetic: binary64 in software (softfloat)")
     agree = differ = skipped = 0
     if vectors is not None:
         t = _clock()
@@ -86,7 +90,7 @@ def main(folder, names, vectors=None):
     for name in names:
         t = _clock()
         try:
-            ok, n, message = check(folder + "/" + name)
+            ok, n, message = check(folder + "/" + name, software)
         except MemoryError as e:
             skipped += 1
             print("%s: SKIPPED, out of memory (%s)" % (name, e))
@@ -103,5 +107,8 @@ def main(folder, names, vectors=None):
 
 
 if __name__ == "__main__":
-    # conformance.py GOLDEN_DIR EXP_VECTORS FILE.json ...
-    sys.exit(0 if main(sys.argv[1], sys.argv[3:], sys.argv[2]) else 1)
+    # conformance.py [--software] GOLDEN_DIR EXP_VECTORS FILE.json ...
+    args = sys.argv[1:]
+    software = args[:1] == ["--software"]
+    args = args[1:] if software else args
+    sys.exit(0 if main(args[0], args[2:], args[1], software or None) else 1)

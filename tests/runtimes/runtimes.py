@@ -6,7 +6,9 @@ Node.js) — with the bits compared to the golden files.
     python3 tests/runtimes/runtimes.py pypy3 micropython
 
 A runtime that is not installed is reported as such; tests/test_runtimes.py turns that
-into a failure when ANN_REF_ALL_RUNTIMES=1 (as .ci/run sets it).
+into a failure when ANN_REF_ALL_RUNTIMES=1 (as .ci/run sets it). run() also stages the
+core as .mpy files only (tests/test_mpy.py), runs it on softfloat (--software), or
+measures MicroPython's heap instead (--heap, see heap.py and tools/heap.py).
 """
 import glob
 import os
@@ -53,9 +55,18 @@ def available():
     return names
 
 
-def stage_core(target):
+def stage_core(target, mpy=False):
     """Copy what a runtime gets into target: ann_ref/__init__.py and ann_ref/core/, the
-    numeric core, and nothing else, so that a tool module can never creep into it."""
+    numeric core, and nothing else, so that a tool module can never creep into it.
+    mpy: the same modules compiled by tools/mpy.py, and no .py file at all."""
+    if mpy:
+        sys.path.insert(0, os.path.join(ROOT, "tools"))
+        try:
+            import mpy as tool
+        finally:
+            sys.path.pop(0)
+        tool.compile_core(target, ROOT)
+        return target
     for folder in ("ann_ref", os.path.join("ann_ref", "core")):
         os.makedirs(os.path.join(target, folder))
         for name in sorted(os.listdir(os.path.join(ROOT, folder))):
@@ -64,11 +75,13 @@ def stage_core(target):
     return target
 
 
-def command(runtime, names, folder=GOLDEN, package=ROOT):
+def command(runtime, names, folder=GOLDEN, package=ROOT, options=()):
+    """The command line; options are run.mjs's (--software is conformance.py's too)."""
     if runtime in NODE_RUNTIMES:
-        return ["node", os.path.join(HERE, "run.mjs"), runtime, package, folder] + names
-    return [pythons()[runtime], os.path.join(HERE, "conformance.py"), folder,
-            os.path.join(HERE, "exp_vectors.json")] + names
+        return ["node", os.path.join(HERE, "run.mjs"), runtime] + list(options) + [
+            package, folder] + names
+    return [pythons()[runtime], os.path.join(HERE, "conformance.py")] + list(options) + [
+        folder, os.path.join(HERE, "exp_vectors.json")] + names
 
 
 class Result:
@@ -96,15 +109,31 @@ class Result:
         return next((l[len("runtime: "):] for l in self.lines if l.startswith("runtime: ")), "")
 
 
-def run(runtime, names=None, folder=GOLDEN, timeout=1800, env=None):
-    names = names or golden_names()
+def run(runtime, names=None, folder=GOLDEN, timeout=1800, env=None, mpy=False,
+        options=(), stage=None):
+    """Run the conformance check (or, with --heap in options, heap.py) in a runtime, on
+    the core staged from .py files, or from .mpy files only (mpy=True); stage(package),
+    if given, may change the staged copy before the run."""
+    names = golden_names() if names is None else names
     with tempfile.TemporaryDirectory(prefix="ann-ref-runtime.") as package:
-        stage_core(package)
+        stage_core(package, mpy)
+        if stage:
+            stage(package)
         env = dict(os.environ, PYTHONPATH=package, **(env or {}))
         start = time.perf_counter()
-        p = subprocess.run(command(runtime, names, folder, package), cwd=package, env=env,
-                           capture_output=True, text=True, timeout=timeout)
+        p = subprocess.run(command(runtime, names, folder, package, options), cwd=package,
+                           env=env, capture_output=True, text=True, timeout=timeout)
     return Result(runtime, p.returncode, p.stdout + p.stderr, time.perf_counter() - start)
+
+
+def heap_figures(result):
+    """{name: bytes} from heap.py's "heap NAME: BYTES" lines."""
+    figures = {}
+    for line in result.lines:
+        match = re.match(r"heap (.+): (\d+)", line)
+        if match:
+            figures[match.group(1)] = int(match.group(2))
+    return figures
 
 
 VERSION_PROBE = ("import sys, platform; print('runtime: %s %s' % "

@@ -1,0 +1,219 @@
+"""softfloat.Binary64 against the machine's own binary64 arithmetic.
+
+CPython's float is IEEE-754 binary64 with every + - * / correctly rounded, ties to even,
+by the processor: an oracle that shares no code with softfloat. The operands are chosen
+where rounding is hard: random patterns, special values, neighbours of each other
+(cancellation), subnormal results, ties."""
+import ast
+import json
+import os
+import random
+import struct
+
+import pytest
+
+from ann_ref.core import bits, softfloat, trace
+from ann_ref.core.softfloat import Binary64
+from helpers import ROOT
+
+GOLDEN = os.path.join(ROOT, "golden")
+
+
+def b(v):
+    return struct.unpack("<Q", struct.pack("<d", v))[0]
+
+
+def f(n):
+    return struct.unpack("<d", struct.pack("<Q", n))[0]
+
+
+def same(n, v):
+    """The bits n are those of the float v (any NaN matches any NaN)."""
+    if v != v:
+        return n & 0x7FFFFFFFFFFFFFFF > 0x7FF0000000000000
+    return n == b(v)
+
+
+SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, 2.0, 3.0, 0.1, -0.4, float("inf"), float("-inf"),
+           float("nan"), 5e-324, -5e-324, 2.2250738585072014e-308, 2.225073858507201e-308,
+           1.7976931348623157e308, -1.7976931348623157e308, 1.0000000000000002,
+           0.9999999999999999, 2.0 ** -1022, 2.0 ** -1074 * 3, 2.0 ** 1023, 2.0 ** -537,
+           4503599627370497.0, 9007199254740993.0]
+
+
+def operands(rng, count):
+    """Pairs of floats: special values, random patterns, near neighbours, small scales."""
+    pairs = [(u, v) for u in SPECIAL for v in SPECIAL]
+    for _ in range(count):
+        u = f(rng.getrandbits(64))
+        kind = rng.randrange(4)
+        if kind == 0:
+            v = f(rng.getrandbits(64))
+        elif kind == 1:                   # a neighbour: cancellation, ties in the sum
+            v = f(b(u) + rng.randrange(-3, 4)) * rng.choice((1.0, -1.0, 0.5, -2.0))
+        elif kind == 2:                   # exponents close together, random significands
+            u = f((b(u) & 0x800FFFFFFFFFFFFF) | (rng.randrange(1, 2047) << 52))
+            v = f((rng.getrandbits(64) & 0x800FFFFFFFFFFFFF) | ((b(u) >> 52 & 0x7FF) << 52))
+        else:                             # tiny: products and quotients near subnormals
+            u = f((b(u) & 0x800FFFFFFFFFFFFF) | (rng.randrange(0, 560) << 52))
+            v = f((rng.getrandbits(64) & 0x800FFFFFFFFFFFFF) | (rng.randrange(400, 1600) << 52))
+        if u != u or v != v or rng.randrange(2):
+            pairs.append((u, v))
+        else:
+            pairs.append((v, u))
+    return pairs
+
+
+OPS = [("+", softfloat.add, lambda u, v: u + v),
+       ("*", softfloat.mul, lambda u, v: u * v)]
+
+
+def python_div(u, v):
+    """IEEE division: Python raises where IEEE gives inf or NaN."""
+    try:
+        return u / v
+    except ZeroDivisionError:
+        if u != u or u == 0.0:
+            return float("nan")
+        return float("inf") if (b(u) ^ b(v)) >> 63 == 0 else float("-inf")
+
+
+@pytest.mark.parametrize("name,soft,hard", OPS + [("/", softfloat.div, python_div)])
+def test_each_operation_is_the_correctly_rounded_one(name, soft, hard):
+    rng = random.Random(20240 + ord(name))
+    wrong = []
+    for u, v in operands(rng, 20000):
+        got = soft(b(u), b(v))
+        if not same(got, hard(u, v)):
+            wrong.append("%r %s %r: %016x, expected %r" % (u, name, v, got, hard(u, v)))
+    assert not wrong, "\n".join(wrong[:10])
+
+
+def test_subtraction_and_negation():
+    rng = random.Random(7)
+    for u, v in operands(rng, 3000):
+        assert same((Binary64(b(u)) - Binary64(b(v))).n, u - v), (u, v)
+        assert (-Binary64(b(u))).n == b(-u) or u != u
+    # the spec's signs of zero: u - u = +0.0; -0.0 - 0.0 = -0.0; -0.0 + 0.0 = +0.0
+    assert (Binary64(b(0.4)) - Binary64(b(0.4))).n == 0
+    assert (Binary64(b(-0.0)) - Binary64(b(0.0))).n == b(-0.0)
+    assert (Binary64(b(-0.0)) + Binary64(b(0.0))).n == 0
+
+
+def test_ties_go_to_even():
+    one = Binary64(b(1.0))
+    # 1 + 2^-53 is halfway between 1 and 1 + 2^-52: to 1 (even); from 1 + 2^-52, up
+    assert (one + 2.0 ** -53).n == b(1.0)
+    assert (Binary64(b(1.0 + 2.0 ** -52)) + 2.0 ** -53).n == b(1.0 + 2.0 ** -51)
+    # the spec's tiny-z case: 1 + (1 + 2^-52) rounds to 2
+    assert (1.0 + Binary64(b(1.0 + 2.0 ** -52))).n == b(2.0)
+    # a subnormal tie: 2^-1075 rounds to 0, 3 * 2^-1075 to 2^-1073
+    assert (Binary64(b(5e-324)) * 0.5).n == 0
+    assert (Binary64(b(5e-324 * 3)) * 0.5).n == b(5e-324 * 2)
+
+
+@pytest.mark.parametrize("op", ["<", "<=", ">", ">=", "==", "!="])
+def test_comparisons_are_ieee(op):
+    compare = {"<": lambda u, v: u < v, "<=": lambda u, v: u <= v, ">": lambda u, v: u > v,
+               ">=": lambda u, v: u >= v, "==": lambda u, v: u == v,
+               "!=": lambda u, v: u != v}[op]
+    rng = random.Random(11)
+    for u, v in operands(rng, 2000):
+        assert compare(Binary64(b(u)), Binary64(b(v))) is compare(u, v), (u, op, v)
+        assert compare(Binary64(b(u)), v) is compare(u, v), (u, op, v)
+
+
+def test_floats_and_ints_mix_in_exactly():
+    z = Binary64(b(0.7))
+    assert (1.0 + z).n == b(1.7) and (z + 1.0).n == b(0.7 + 1.0)
+    assert (1.0 / z).n == b(1.0 / 0.7) and (z / 4).n == b(0.7 / 4)
+    assert (1.0 - z).n == b(1.0 - 0.7) and (3 * z).n == b(3 * 0.7)
+    assert (z >= 0.5) is True and (Binary64(b(0.25)) >= 0.5) is False
+    # ints become the nearest binary64, ties to even, as CPython's int -> float does
+    for i in (0, 1, -7, 2 ** 53 + 1, 2 ** 53 + 3, -(2 ** 60 + 2 ** 7), 2 ** 1023 * 3 // 2):
+        assert (Binary64(0) + i).n == b(0.0 + i), i
+    assert (Binary64(0) + 2 ** 1024).n == 0x7FF0000000000000
+    with pytest.raises(TypeError):
+        Binary64(0) < "0"
+
+
+def test_exp_sigmoid_and_bits_out():
+    for v in (0.0, -0.0, 1.0, -745.2, 709.8, 36.75, -2.0 ** -52, float("nan")):
+        z = Binary64(b(v))
+        assert same(softfloat.exp(z).n, pytest.importorskip("ann_ref").exp(v))
+    assert softfloat.sigmoid(Binary64(b(0.0))).n == b(0.5)
+    assert softfloat.sigmoid(Binary64(b(-710.0))).n == 0           # 1 / inf
+    assert Binary64.from_hex("7ff0000000000001").hex_bits() == "7ff8000000000000"
+    assert Binary64.from_hex("800000000000000f").hex_bits() == "800000000000000f"
+    assert float(Binary64(b(0.1))) == 0.1
+
+
+def single(u, v):
+    """An addition rounded to binary32, as a single-precision build does it."""
+    return struct.unpack("<f", struct.pack("<f", u + v))[0]
+
+
+def golden_scenario(name):
+    with open(os.path.join(GOLDEN, name)) as fh:
+        data = json.load(fh)
+    return data["scenario"], [(e["bits"]["W"], e["bits"]["b"]) for e in data["trace"]]
+
+
+def test_a_binary32_float_selects_the_software_path(monkeypatch):
+    assert bits.binary64() and not bits.binary64(single)
+    monkeypatch.setattr(trace, "binary64", lambda: bits.binary64(single))
+
+    def no_float_path(*args, **kwargs):
+        raise AssertionError("the float path ran on a binary32 float")
+    monkeypatch.setattr(trace, "states", no_float_path)
+    scenario, expected = golden_scenario("article.json")
+    assert list(trace.trace_bits(scenario)) == expected
+
+
+def test_binary64_keeps_the_float_path(monkeypatch):
+    def no_software(*args, **kwargs):
+        raise AssertionError("the software path ran where float is binary64")
+    monkeypatch.setattr(trace, "_software_states", no_software)
+    scenario, expected = golden_scenario("gate-or.json")
+    assert list(trace.trace_bits(scenario)) == expected
+    with pytest.raises(AssertionError, match="software path ran"):
+        list(trace.trace_bits(scenario, software=True))
+
+
+def test_the_core_imports_where_float_is_binary32():
+    """A single-precision build must get as far as trace_bits: no module of the core may
+    measure the float, let alone refuse it, when imported. require_binary64 still
+    refuses, for who calls it."""
+    with pytest.raises(RuntimeError, match="binary64"):
+        bits.require_binary64(single)
+    core = os.path.join(ROOT, "ann_ref", "core")
+    for name in sorted(os.listdir(core)) + ["../__init__.py"]:
+        if name.endswith(".py"):
+            with open(os.path.join(core, name)) as fh:
+                tree = ast.parse(fh.read())
+            for node in tree.body:           # statements run at import
+                for sub in ast.walk(node):
+                    if isinstance(sub, ast.FunctionDef):
+                        break
+                    if isinstance(sub, ast.Call) and getattr(sub.func, "id", "") in (
+                            "require_binary64", "precision", "binary64"):
+                        pytest.fail("%s:%d measures the float at import" % (name, sub.lineno))
+
+
+FAST = ["article.json", "negative-zero.json", "non-finite.json", "subnormal.json",
+        "tiny-z-threshold.json", "sigmoid-saturation-logistic.json"]
+
+
+@pytest.mark.parametrize("name", FAST)
+def test_software_path_reproduces_golden_files(name):
+    scenario, expected = golden_scenario(name)
+    assert list(trace.trace_bits(scenario, software=True)) == expected
+
+
+@pytest.mark.slow
+def test_software_path_reproduces_the_whole_catalogue():
+    with open(os.path.join(GOLDEN, "manifest.json")) as fh:
+        names = sorted(json.load(fh)["files"])
+    for name in names:
+        scenario, expected = golden_scenario(name)
+        assert list(trace.trace_bits(scenario, software=True)) == expected, name
