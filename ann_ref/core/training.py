@@ -3,7 +3,6 @@
 State k is (W, b) after k updates; state 0 is the initial one.
 """
 from .bits import float_to_bits
-from .checks import problem
 from .model import THRESHOLD, sigmoid, step
 
 
@@ -34,11 +33,3 @@ def _same_bits(W1, b1, W2, b2):
                 return False
     return True
 
-
-def train(x, y, W, b, learning_rate, iterations, variant=THRESHOLD):
-    """The states (W, b) for iterations 0..N as new lists and floats.
-
-    x is features × samples, y outputs × samples, W features × outputs, b one number;
-    variant is "threshold" (the article) or "logistic". The arguments are not modified."""
-    x, y, W, b, a, n, variant = problem(x, y, W, b, learning_rate, iterations, variant)
-    return [([row[:] for row in W_k], b_k) for W_k, b_k in states(x, y, W, b, a, n, variant)]
