@@ -7,13 +7,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GOLDEN = os.path.join(ROOT, "golden")
 
 
-def cli(*args, input=None, cwd=None, timeout=120):
-    """Run `python -m ann_ref ARGS` from the checkout; (exit status, stdout, stderr)."""
-    env = dict(os.environ, PYTHONPATH=ROOT)
+def cli(*args, input=None, cwd=None, timeout=120, stdout=subprocess.PIPE, env=None):
+    """Run `python -m ann_ref ARGS` from the checkout; (exit status, stdout, stderr).
+    stdout may be an open file instead (then "" is returned for it); env adds variables."""
+    env = dict(os.environ, PYTHONPATH=ROOT, **(env or {}))
     p = subprocess.run([sys.executable, "-m", "ann_ref"] + list(args), input=input,
-                       capture_output=True, text=True, cwd=cwd or ROOT, env=env,
-                       timeout=timeout)
-    return p.returncode, p.stdout, p.stderr
+                       stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=cwd or ROOT,
+                       env=env, timeout=timeout)
+    return p.returncode, p.stdout or "", p.stderr
 
 
 def assert_one_line_error(status, stderr, *needles):
