@@ -81,13 +81,13 @@ def replacing(path, binary=False):
         os.remove(old)
     temporary = temporary_name(path)
     mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o644
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    except OSError as e:
-        raise OutputError(path, "%s (creating %s)" % (_reason(e), temporary))
-    file_operation()
-    try:
+    try:                                  # from before the file exists to its rename
         try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        except OSError as e:
+            raise OutputError(path, "%s (creating %s)" % (_reason(e), temporary))
+        try:
+            file_operation()
             with io.open(fd, "wb" if binary else "w", **({} if binary else
                          {"encoding": "utf-8", "newline": "\n"})) as f:
                 yield f
