@@ -79,9 +79,9 @@ def count(text):
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("%r is not a whole number" % text)
+        raise argparse.ArgumentTypeError("%s is not a whole number" % shown(text))
     if n < 0:
-        raise argparse.ArgumentTypeError("%r is negative" % text)
+        raise argparse.ArgumentTypeError("%s is negative" % shown(text))
     return n
 
 

@@ -58,9 +58,8 @@ def check_target(path):
     if os.path.exists(path) and not os.path.isfile(path):
         raise OutputError(path, "it is not a regular file (a device, pipe or socket), "
                           "and only a regular file can be replaced")
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise OutputError(path, "the folder %s does not exist" % directory)
+    if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        raise OutputError(path, "the folder %s does not exist" % os.path.dirname(path))
 
 
 def _reason(e):
