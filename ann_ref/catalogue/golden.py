@@ -89,8 +89,7 @@ def read_manifest(directory):
     """{filename: sha256} from the manifest; FormatError if it is missing or malformed."""
     path = os.path.join(directory, MANIFEST)
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = read_bytes(path)
     except OSError as e:
         raise FormatError("cannot be read: %s" % (e.strerror or e), path)
     from ..formats.jsonstream import loads
@@ -131,8 +130,7 @@ def check(directory, scenarios=SCENARIOS):
     for name, data in sorted(expected.items()):
         path = os.path.join(directory, name)
         try:
-            with open(path, "rb") as f:
-                on_disk = f.read()
+            on_disk = read_bytes(path)
         except OSError as e:
             problems.append("%s: missing; 'golden write' creates it" % path if not
                             os.path.lexists(path) else "%s: cannot be read: %s"
