@@ -180,3 +180,13 @@ def test_exp_and_sigmoid_of_an_integer_beyond_binary64_are_their_limits():
     assert ann_ref.exp(10 ** 400) == math.inf and bits(ann_ref.exp(-10 ** 400)) == 0
     assert ann_ref.sigmoid(10 ** 5000) == 1.0 and bits(ann_ref.sigmoid(-10 ** 5000)) == 0
     assert ann_ref.exp(1) == 2.718281828459045 and ann_ref.sigmoid(0) == 0.5
+
+
+def test_an_int_beyond_binary64_is_refused_where_float_of_it_gives_inf():
+    """On MicroPython float(10**400) is inf, with no OverflowError: the check compares."""
+    class MicroPythonInt(int):
+        def __float__(self):
+            return math.inf
+    for value in (MicroPythonInt(10 ** 400), MicroPythonInt(-(2 ** 1024 - 2 ** 970))):
+        with pytest.raises(ValueError, match="^b is too large for binary64"):
+            ann_ref.train(**dict(ARTICLE, b=value, iterations=0))

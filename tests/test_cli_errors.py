@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from ann_ref.catalogue import golden
-from helpers import GOLDEN, ROOT, assert_one_line_error, cli
+from helpers import GOLDEN, ROOT, assert_one_line_error, cli, run_cli
 
 SCENARIO = os.path.join(GOLDEN, "gate-and.json")
 
@@ -119,7 +119,7 @@ def test_golden_write_onto_a_folder_where_a_file_should_be_writes_nothing(copy_o
     (SCENARIO + "/inside", "gate-and.json/inside: cannot be written: Not a directory"),
 ])
 def test_golden_write_to_a_folder_it_cannot_write(directory, needle):
-    status, out, err = cli("golden", "write", "--dir", directory)
+    status, out, err = run_cli(["golden", "write", "--dir", directory])
     assert_one_line_error(status, err, needle)
     assert out == ""
 
@@ -129,7 +129,7 @@ def test_golden_write_to_a_folder_it_cannot_write(directory, needle):
     (SCENARIO, "gate-and.json: not a folder"),
 ])
 def test_golden_check_of_something_that_is_not_a_folder(directory, needle):
-    status, out, err = cli("golden", "check", "--dir", directory)
+    status, out, err = run_cli(["golden", "check", "--dir", directory])
     assert_one_line_error(status, err, needle)
 
 
@@ -149,7 +149,7 @@ def test_golden_check_names_a_folder_where_a_file_should_be(copy_of_golden):
     (["verify", SCENARIO, "/dev/null"], "/dev/null"),
 ])
 def test_an_input_that_cannot_be_read_is_named(tmp_path, args, needle):
-    status, out, err = cli(*[a.format(tmp=tmp_path) for a in args])
+    status, out, err = run_cli([a.format(tmp=tmp_path) for a in args])
     assert_one_line_error(status, err, needle.format(tmp=tmp_path))
     assert out == ""
 
@@ -163,7 +163,7 @@ def test_an_input_that_cannot_be_read_is_named(tmp_path, args, needle):
     (["golden"], ["0 all files agree", "1 check found a difference", "2 bad input"]),
 ])
 def test_every_help_says_what_the_exit_statuses_mean(command, statuses):
-    status, out, _ = cli(*command + ["--help"])
+    status, out, _ = run_cli(command + ["--help"])
     assert status == 0
     text = " ".join(out.split())                         # argparse wraps the lines
     assert "Exit status: " in text

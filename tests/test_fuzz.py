@@ -20,11 +20,10 @@ import sys
 
 import pytest
 
-from ann_ref import cli
 from ann_ref.catalogue import golden
 from ann_ref.errors import FormatError
 from ann_ref.formats.fileformat import GOLDEN, SCENARIO, TRACE, Document
-from helpers import GOLDEN as GOLDEN_DIR, ROOT
+from helpers import GOLDEN as GOLDEN_DIR, ROOT, run_cli
 
 MUTATIONS = int(os.environ.get("ANN_REF_FUZZ", "20000"))
 QUICK_MUTATIONS = 2000
@@ -278,22 +277,6 @@ def test_fuzz_the_readers(tmp_path, count, seed):
         accepted += 1
     assert accepted + refused == count
     assert refused > count // 2 and accepted > 0         # the mutations do bite, not always
-
-
-def run_cli(argv, out=None):
-    """cli.main in this process, as the command line would run it: any exception that
-    escapes it fails the test. (exit status, stdout, stderr)"""
-    out = out or io.StringIO()
-    err = io.StringIO()
-    old = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err        # where argparse writes --help
-    try:
-        status = cli.main(argv, out)
-    except SystemExit as e:                  # --help and --version end so
-        status = e.code
-    finally:
-        sys.stdout, sys.stderr = old
-    return status, out.getvalue() if isinstance(out, io.StringIO) else "", err.getvalue()
 
 
 def too_long(data, most=10000):
