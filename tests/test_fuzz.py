@@ -400,7 +400,7 @@ def random_command(rng, inputs, outputs, folders):
     elif kind == 2:
         argv = ["verify", pick(inputs)]
         if rng.random() < 0.3:
-            argv += ["--backend", pick(BACKENDS), "--timeout", pick(["5", "0", "-1", "nan", "x"])]
+            argv += ["--backend", pick(BACKENDS), "--timeout", pick(["5", "0", "-1", "nan", "x", "inf", "1e300"])]
         elif rng.random() < 0.9:
             argv.append(pick(inputs))
         for option in ("--max-ulp", "--max-lines", "--max-output"):
