@@ -169,3 +169,18 @@ def test_every_help_says_what_the_exit_statuses_mean(command, statuses):
     assert "Exit status: " in text
     for words in statuses:
         assert words in text
+
+
+def test_a_full_disk_while_run_writes_its_file_is_one_line_and_keeps_the_old_file(
+        tmp_path, monkeypatch):
+    from ann_ref.formats import atomic
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(atomic.os, "fsync", full)         # where a full disk shows last
+    out = tmp_path / "out.json"
+    out.write_text("previous")
+    status, stdout, err = run_cli(["run", SCENARIO, "-o", str(out)])
+    assert (status, stdout) == (2, "")
+    assert err == "ann-ref: %s: cannot be written: No space left on device\n" % out
+    assert out.read_text() == "previous" and os.listdir(str(tmp_path)) == ["out.json"]
