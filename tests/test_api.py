@@ -3,12 +3,16 @@ errors every public function gives for bad input."""
 import copy
 import itertools
 import math
+import os
+import shutil
 import struct
+import subprocess
 
 import pytest
 
 import ann_ref
 from ann_ref.core.datasets import ARTICLE, GATES, X_GATES
+from helpers import ROOT
 
 
 def test_train_returns_plain_lists_and_floats_for_iterations_0_to_n():
@@ -190,3 +194,57 @@ def test_an_int_beyond_binary64_is_refused_where_float_of_it_gives_inf():
     for value in (MicroPythonInt(10 ** 400), MicroPythonInt(-(2 ** 1024 - 2 ** 970))):
         with pytest.raises(ValueError, match="^b is too large for binary64"):
             ann_ref.train(**dict(ARTICLE, b=value, iterations=0))
+
+
+MICROPYTHON = r"""
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+const root = process.argv[2];
+const { loadMicroPython } = await import(
+  join(root, "node_modules/@micropython/micropython-webassembly-pyscript/micropython.mjs"));
+const mp = await loadMicroPython({ heapsize: 16 * 1024 * 1024, linebuffer: false,
+  stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+for (const folder of ["ann_ref", "ann_ref/core"]) {
+  mp.FS.mkdir("/" + folder);
+  for (const name of readdirSync(join(root, folder)))
+    if (name.endsWith(".py"))
+      mp.FS.writeFile("/" + folder + "/" + name, readFileSync(join(root, folder, name)));
+}
+mp.runPython(readFileSync(process.argv[3], "utf8"));
+"""
+
+ON_MICROPYTHON = """
+import sys
+sys.path.insert(0, "/")
+import ann_ref
+print(float(10 ** 400))
+for b in (10 ** 400, 2 ** 1024 - 2 ** 970, True, "1"):
+    try:
+        ann_ref.train([[0]], [[0]], [[0]], b, 0.1, 0)
+        print("accepted")
+    except (TypeError, ValueError) as e:
+        print(type(e).__name__, e)
+print(ann_ref.train([[0]], [[0]], [[0]], 2 ** 1024 - 2 ** 970 - 1, 0.1, 0)[0][1] < float("inf"))
+"""
+
+
+@pytest.mark.slow
+def test_the_checks_on_micropython_where_float_of_a_huge_int_is_inf(tmp_path):
+    module = os.path.join(ROOT, "node_modules", "@micropython", "micropython-webassembly-pyscript")
+    if not (shutil.which("node") and os.path.isdir(module)):
+        if os.environ.get("ANN_REF_ALL_RUNTIMES") == "1":
+            pytest.fail("MicroPython is not installed (.ci/run installs it)")
+        pytest.skip("MicroPython is not installed (npm ci)")
+    runner, script = tmp_path / "run.mjs", tmp_path / "check.py"
+    runner.write_text(MICROPYTHON)
+    script.write_text(ON_MICROPYTHON)
+    p = subprocess.run(["node", str(runner), ROOT, str(script)], capture_output=True,
+                       text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == [
+        "inf",                                       # what the check must not rely on
+        "ValueError b is too large for binary64 (an integer beyond ±1.8e308)",
+        "ValueError b is too large for binary64 (an integer beyond ±1.8e308)",
+        "TypeError b is True (bool), not a real number",
+        "TypeError b is '1' (str), not a real number",
+        "True"]
