@@ -36,6 +36,7 @@ def listing(folder):
 @pytest.mark.parametrize("target, needle", [
     ("{tmp}", "cannot be written: it is a folder"),
     ("{tmp}/missing/out.json", "the folder {tmp}/missing does not exist"),
+    ("{tmp}/fifo/out.json", "{tmp}/fifo is not a folder"),
     ("", "'': cannot be written: the output path is empty"),
     ("{tmp}/fifo", "it is not a regular file"),
     ("{tmp}/link-to-dev-full", "it is not a regular file"),

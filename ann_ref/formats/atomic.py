@@ -40,15 +40,6 @@ def leftovers(directory, names):
                 yield os.path.join(directory, entry)
 
 
-def check_folder(directory):
-    """OutputError unless directory is an existing folder."""
-    if not directory:
-        raise OutputError(directory, "the folder's name is empty")
-    if not os.path.isdir(directory):
-        raise OutputError(directory, "not a folder" if os.path.exists(directory)
-                          else "no such folder")
-
-
 def check_target(path):
     """OutputError unless path names a regular file, or nothing, in an existing folder."""
     if not path:
@@ -58,8 +49,10 @@ def check_target(path):
     if os.path.exists(path) and not os.path.isfile(path):
         raise OutputError(path, "it is not a regular file (a device, pipe or socket), "
                           "and only a regular file can be replaced")
-    if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-        raise OutputError(path, "the folder %s does not exist" % os.path.dirname(path))
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise OutputError(path, ("%s is not a folder" if os.path.exists(folder) else
+                                 "the folder %s does not exist") % os.path.dirname(path))
 
 
 def _reason(e):
