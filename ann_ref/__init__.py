@@ -1,9 +1,8 @@
 """ann_ref: the article's neural network in plain Python, exact to the bit."""
-from .core.exponential import exp
 from .core.matrix import dot, transpose
-from .core.model import LOGISTIC, THRESHOLD, sigmoid, step
-from .core.training import states, train
+from .core.model import LOGISTIC, THRESHOLD
+from .core.public import exp, predict, sigmoid, states, step, train
 
 __version__ = "1.0.0"
-__all__ = ["train", "states", "step", "dot", "transpose", "sigmoid", "exp",
+__all__ = ["train", "states", "step", "predict", "dot", "transpose", "sigmoid", "exp",
            "THRESHOLD", "LOGISTIC", "__version__"]

@@ -18,3 +18,10 @@ class FormatError(AnnRefError):
         self.file, self.path, self.reason = file, path, message
         where = "%s: %s" % (file, path) if file else path
         AnnRefError.__init__(self, "%s: %s" % (where, message))
+
+
+class OutputError(AnnRefError):
+    """A file or folder that cannot be written: str(e) is 'PATH: cannot be written: why'."""
+
+    def __init__(self, path, reason):
+        AnnRefError.__init__(self, "%s: cannot be written: %s" % (path or "''", reason))

@@ -1,19 +1,23 @@
 """Shared helpers of the tests: running the command line as a user would."""
+import io
 import os
 import subprocess
 import sys
+
+from ann_ref import cli as _cli
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GOLDEN = os.path.join(ROOT, "golden")
 
 
-def cli(*args, input=None, cwd=None, timeout=120):
-    """Run `python -m ann_ref ARGS` from the checkout; (exit status, stdout, stderr)."""
-    env = dict(os.environ, PYTHONPATH=ROOT)
+def cli(*args, input=None, cwd=None, timeout=120, stdout=subprocess.PIPE, env=None):
+    """Run `python -m ann_ref ARGS` from the checkout; (exit status, stdout, stderr).
+    stdout may be an open file instead (then "" is returned for it); env adds variables."""
+    env = dict(os.environ, PYTHONPATH=ROOT, **(env or {}))
     p = subprocess.run([sys.executable, "-m", "ann_ref"] + list(args), input=input,
-                       capture_output=True, text=True, cwd=cwd or ROOT, env=env,
-                       timeout=timeout)
-    return p.returncode, p.stdout, p.stderr
+                       stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=cwd or ROOT,
+                       env=env, timeout=timeout)
+    return p.returncode, p.stdout or "", p.stderr
 
 
 def assert_one_line_error(status, stderr, *needles):
@@ -32,3 +36,19 @@ def replace_in_file(path, old, new):
     assert old in text, "%r is not in %s" % (old, path)
     with open(path, "w") as f:
         f.write(text.replace(old, new, 1))
+
+
+def run_cli(argv, out=None):
+    """cli.main in this process, as the command line would run it: any exception that
+    escapes it fails the test. (exit status, stdout, stderr)"""
+    out = out or io.StringIO()
+    err = io.StringIO()
+    old = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = out, err        # where argparse writes --help
+    try:
+        status = _cli.main(argv, out)
+    except SystemExit as e:                  # --help and --version end so
+        status = e.code
+    finally:
+        sys.stdout, sys.stderr = old
+    return status, out.getvalue() if isinstance(out, io.StringIO) else "", err.getvalue()

@@ -3,27 +3,30 @@ manifest files. Every input must either be read correctly — exactly what the s
 json module reads from it, bit for bit — or be refused with the project's FormatError
 and a one-line message naming the file. Anything else fails.
 
-20,000 mutations by default; ANN_REF_FUZZ=N runs N (the slow mode: ANN_REF_FUZZ=1000000).
-Seeded: a failure names the seed and mutation to reproduce it.
+The default run reads 2,000 mutations and tries 150 random command lines; the slow run
+(`-m slow`, which CI runs) 20,000 mutations and 2,500 command lines. ANN_REF_FUZZ=N
+makes the slow run read N mutations (ANN_REF_FUZZ=1000000 is the long mode). Seeded: a
+failure names the seed and mutation to reproduce it.
 """
 import io
 import json
 import os
 import random
 import shutil
+import stat
 import struct
 import subprocess
 import sys
 
 import pytest
 
-from ann_ref import cli
 from ann_ref.catalogue import golden
 from ann_ref.errors import FormatError
 from ann_ref.formats.fileformat import GOLDEN, SCENARIO, TRACE, Document
-from helpers import GOLDEN as GOLDEN_DIR, ROOT
+from helpers import GOLDEN as GOLDEN_DIR, ROOT, run_cli
 
 MUTATIONS = int(os.environ.get("ANN_REF_FUZZ", "20000"))
+QUICK_MUTATIONS = 2000
 NAN = 0x7FF8000000000000
 
 
@@ -249,12 +252,16 @@ def one_line(error, name):
     assert "\n" not in text and text.startswith(name), text
 
 
-def test_fuzz_the_readers(tmp_path):
-    rng = random.Random(20261128)
+@pytest.mark.parametrize("count, seed", [
+    (QUICK_MUTATIONS, 20261129),
+    pytest.param(MUTATIONS, 20261128, marks=pytest.mark.slow),
+])
+def test_fuzz_the_readers(tmp_path, count, seed):
+    rng = random.Random(seed)
     corpus = seeds()
     name = str(tmp_path / "mutant.json")
     accepted = refused = 0
-    for i in range(MUTATIONS):
+    for i in range(count):
         kind, seed = corpus[i % len(corpus)]
         data = mutate(rng, seed)
         try:
@@ -268,19 +275,8 @@ def test_fuzz_the_readers(tmp_path):
                 i, kind, i % len(corpus), type(e).__name__, e, data[:300]))
         agrees_with_json(kind, result, data)
         accepted += 1
-    assert accepted + refused == MUTATIONS
-    assert refused > MUTATIONS // 2 and accepted > 0     # the mutations do bite, not always
-
-
-def run_cli(argv):
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stderr
-    sys.stderr = err
-    try:
-        status = cli.main(argv, out)
-    finally:
-        sys.stderr = old
-    return status, out.getvalue(), err.getvalue()
+    assert accepted + refused == count
+    assert refused > count // 2 and accepted > 0         # the mutations do bite, not always
 
 
 def too_long(data, most=10000):
@@ -294,14 +290,16 @@ def too_long(data, most=10000):
     return type(n) is int and n > most
 
 
-def test_fuzz_the_command_line(tmp_path):
+@pytest.mark.parametrize("count", [60, pytest.param(max(200, MUTATIONS // 100),
+                                                    marks=pytest.mark.slow)])
+def test_fuzz_the_command_line(tmp_path, count):
     """A sample of the mutants through run and verify (in process: any exception that
-    escapes main fails the test), and golden check on a copy of the catalogue."""
-    rng = random.Random(7)
+    escapes main fails the test)."""
+    rng = random.Random(7 + count)
     corpus = seeds()
     mutant = str(tmp_path / "mutant.json")
     reference = os.path.join(GOLDEN_DIR, "non-finite.json")
-    for i in range(max(60, MUTATIONS // 100)):
+    for i in range(count):
         kind, seed = corpus[i % len(corpus)]
         if kind == "manifest":
             continue
@@ -333,14 +331,130 @@ def test_fuzz_golden_check_on_a_copy_of_the_catalogue(tmp_path):
         path = folder / name
         original = path.read_bytes()
         path.write_bytes(bytewise(rng, original) if i % 2 else structural(rng, original))
-        p = subprocess.run([sys.executable, "-m", "ann_ref", "golden", "check", "--dir",
-                            str(folder)], cwd=ROOT, capture_output=True, text=True)
-        assert p.returncode == 1 and "Traceback" not in p.stderr + p.stdout
-        assert name in p.stdout
+        status, out, err = run_cli(["golden", "check", "--dir", str(folder)])
+        assert status == 1 and err == "" and name in out
         path.write_bytes(original)
     manifest = folder / "manifest.json"
     manifest.write_bytes(bytewise(rng, manifest.read_bytes()))
-    p = subprocess.run([sys.executable, "-m", "ann_ref", "golden", "check", "--dir", str(folder)],
-                       cwd=ROOT, capture_output=True, text=True)
-    assert p.returncode == 1 and "Traceback" not in p.stderr + p.stdout
-    assert "manifest.json" in p.stdout
+    status, out, err = run_cli(["golden", "check", "--dir", str(folder)])
+    assert status == 1 and err == "" and "manifest.json" in out
+
+
+# --- random command lines -----------------------------------------------------------------
+
+def places(tmp):
+    """Paths of every kind: files valid and not, folders, missing folders, special files,
+    the empty string, unicode. Outputs go only to paths under tmp (or to paths the
+    commands must refuse), so a regression cannot overwrite anything outside it."""
+    os.makedirs(os.path.join(tmp, "dir"), exist_ok=True)
+    os.makedirs(os.path.join(tmp, "ünï ¢ødé"), exist_ok=True)
+    scenario = os.path.join(tmp, "scenario.json")
+    with open(scenario, "wb") as f:
+        f.write(read_bytes("gate-and.json"))
+    with open(os.path.join(tmp, "lines.json"), "w") as f:
+        f.write('{"iteration": 0, "bits": {"W": [["0000000000000000"]], "b": "0"}}\n')
+    link = os.path.join(tmp, "full")
+    if not os.path.lexists(link):
+        os.symlink("/dev/full", link)            # replacing it replaces the link only
+    copies = os.path.join(tmp, "golden")
+    inputs = [scenario, os.path.join(tmp, "lines.json"), os.path.join(tmp, "dir"),
+              os.path.join(tmp, "missing", "x.json"), "", "/dev/null", "/dev/zero", "/proc/self",
+              "/proc/self/status", link, os.path.join(copies, "non-finite.json"),
+              os.path.join(copies, "gate-xor.json"), os.path.join(tmp, "ünï ¢ødé"),
+              os.path.join(tmp, "ünï ¢ødé", "ø.json"), os.path.join(copies, "manifest.json")]
+    outputs = [os.path.join(tmp, "out.json"), os.path.join(tmp, "dir"), "", link,
+               os.path.join(tmp, "missing", "out.json"), "/proc/self/out.json",
+               os.path.join(tmp, "ünï ¢ødé", "ø.json"), os.path.join(tmp, "dir", "")]
+    folders = [os.path.join(tmp, "golden"), os.path.join(tmp, "dir"), "", "/proc/self",
+               scenario, os.path.join(tmp, "missing"), link, os.path.join(tmp, "ünï ¢ødé")]
+    return inputs, outputs, folders
+
+
+NUMBERS = ["0", "1", "-1", "0.1", "1e999", "-1e999", "nan", "inf", "-inf", "NaN", "Infinity",
+           "9" * 400, "9" * 5000, "-" + "9" * 309, "2" + "0" * 308, "1e-400", "4.9e-324", "",
+           " ", "[1]", "[[1],[2]]", "[[1, 2], [3]]", "[[]]", "[", "0.4,0.2", "1,,2", ",",
+           "[[\"inf\"], [\"nan\"]]", "١", "½", "é", "0x10", "1_000", "True", "null",
+           "[" * 1000 + "]" * 1000, "3" * 20, "-0", "-0.0", "1e308"]
+BACKENDS = ["false", "true", "", "cat", "sh -c 'exit 3'", "/nonexistent/port", "'unbalanced",
+            "sh -c 'echo {}'", "sh -c 'echo garbage'"]
+
+
+def random_command(rng, inputs, outputs, folders):
+    pick = rng.choice
+    kind = rng.randrange(6)
+    if kind == 0:
+        argv = ["train"]
+        for option in ("-W", "-b", "-a", "-n", "--every", "--dataset", "--variant", "--exp"):
+            if rng.random() < 0.35:
+                value = pick(NUMBERS)
+                if option == "-n" or option == "--every":      # huge valid counts run for ever
+                    value = pick(["0", "1", "-1", "ten", "", "9" * 5000, "2.5", "30", "١"])
+                elif option in ("--dataset", "--variant", "--exp"):
+                    value = pick(["and", "xor", "article", "logistic", "threshold", "libm",
+                                  "exact", "", "AND", "é"])
+                argv += [option, value] if rng.random() < 0.8 else [option + "=" + value]
+    elif kind == 1:
+        argv = ["run", pick(inputs)]
+        if rng.random() < 0.7:
+            argv += ["-o", pick(outputs)]
+    elif kind == 2:
+        argv = ["verify", pick(inputs)]
+        if rng.random() < 0.3:
+            argv += ["--backend", pick(BACKENDS), "--timeout", pick(["5", "0", "-1", "nan", "x", "inf", "1e300"])]
+        elif rng.random() < 0.9:
+            argv.append(pick(inputs))
+        for option in ("--max-ulp", "--max-lines", "--max-output"):
+            if rng.random() < 0.2:
+                argv += [option, pick(NUMBERS)]
+    elif kind == 3:
+        argv = ["golden", pick(["check", "write", "", "CHECK"]), "--dir", pick(folders)]
+    elif kind == 4:
+        argv = [pick(["", "-h", "--version", "trian", "é", "--", "-"])]
+    else:                                        # a valid command with one word swapped
+        argv = pick([["run", inputs[0], "-o", outputs[0]], ["verify", inputs[10], inputs[10]],
+                     ["train", "-b", "1", "-n", "5"], ["golden", "check", "--dir", folders[0]]])[:]
+        at = rng.randrange(len(argv) - (argv[0] == "train"))    # never the count: 10^400
+        argv[at] = pick(NUMBERS + inputs + ["--help"])           # iterations run for ever
+    if rng.random() < 0.05:
+        argv.append(pick(["--help", "--frobnicate", "extra"]))
+    return argv
+
+
+@pytest.mark.parametrize("tries, seed", [
+    (150, 3), pytest.param(2500, 2026, marks=pytest.mark.slow),
+])
+def test_fuzz_command_lines_with_random_arguments_and_paths(tmp_path, monkeypatch, tries, seed):
+    """No traceback, ever: random commands, options, numbers and paths (folders, missing
+    folders, special files, the empty string, unicode), some with stdout on /dev/full.
+    Bad input is exit status 2 and one line on stderr; nothing outside tmp is written
+    (every path it may write is in tmp, and so is the current folder, for the words
+    that become relative paths)."""
+    tmp = str(tmp_path)
+    monkeypatch.chdir(tmp)
+    checkout = sorted(os.listdir(ROOT)), {n: read_bytes(n) for n in os.listdir(GOLDEN_DIR)}
+    shutil.copytree(GOLDEN_DIR, os.path.join(tmp, "golden"))
+    inputs, outputs, folders = places(tmp)
+    full = os.path.exists("/dev/full") and stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    rng = random.Random(seed)
+    statuses = {}
+    for i in range(tries):
+        argv = random_command(rng, inputs, outputs, folders)
+        out = open("/dev/full", "w") if full and rng.random() < 0.05 else None
+        try:
+            status, stdout, err = run_cli(argv, out)
+        except Exception as e:                                   # pragma: no cover
+            pytest.fail("try %d, seed %d: %r raised %s: %s" % (i, seed, argv, type(e).__name__, e))
+        finally:
+            if out is not None:
+                out.close()
+        assert status in (0, 1, 2, 3), (argv, status, err)
+        if status == 2:
+            assert err.count("\n") == 1 and err.endswith("\n"), (argv, err)
+        statuses[status] = statuses.get(status, 0) + 1
+        assert "Traceback" not in err
+    assert os.path.islink(os.path.join(tmp, "full"))             # never replaced
+    assert (sorted(os.listdir(ROOT)), {n: read_bytes(n) for n in os.listdir(GOLDEN_DIR)}) \
+        == checkout
+    assert not [n for n in os.listdir(tmp) if n.endswith(".tmp")]
+    assert statuses.get(2, 0) > tries // 3 and statuses.get(0, 0) > 0, statuses
+    print("%d command lines: exit statuses %s" % (tries, statuses))

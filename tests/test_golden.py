@@ -6,7 +6,7 @@ import os
 
 from ann_ref.catalogue import golden
 from ann_ref.catalogue.scenarios import SCENARIOS
-from helpers import GOLDEN, assert_one_line_error, cli, replace_in_file
+from helpers import GOLDEN, assert_one_line_error, cli, replace_in_file, run_cli
 
 
 def test_every_golden_file_regenerates_byte_for_byte_and_the_manifest_agrees():
@@ -85,11 +85,12 @@ def test_cli_golden_check_and_write(copy_of_golden):
     with open(os.path.join(copy_of_golden, "long-run.json"), "r+b") as f:
         f.seek(5000)
         f.write(b"#")
-    status, out, _ = cli("golden", "check", "--dir", copy_of_golden)
-    assert status == 1 and "long-run.json" in out and "problems" in out
-    status, out, _ = cli("golden", "write", "--dir", copy_of_golden)
-    assert status == 0 and "long-run.json" in out
-    assert cli("golden", "check", "--dir", copy_of_golden)[0] == 0
+    status, out, _ = run_cli(["golden", "check", "--dir", copy_of_golden])   # in process:
+    assert status == 1 and "long-run.json" in out and "problems" in out      # each file
+    status, out, _ = run_cli(["golden", "write", "--dir", copy_of_golden])   # rendered
+    assert status == 0 and out == "%d golden files written to %s; 1 changed: long-run.json\n" % (
+        len(SCENARIOS), copy_of_golden)                                       # once
+    assert run_cli(["golden", "check", "--dir", copy_of_golden])[0] == 0
 
 
 def test_cli_golden_check_of_a_folder_that_does_not_exist(tmp_path):

@@ -2,12 +2,10 @@
 only on a terminal."""
 import io
 import os
-import random
 import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -54,61 +52,59 @@ def make_old(folder):
     return old
 
 
-def write_process(folder):
-    return subprocess.Popen([sys.executable, "-m", "ann_ref", "golden", "write", "--dir", folder],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+# golden write replaces each file in four file operations (temporary file created,
+# written, flushed and closed, renamed), the files in sorted order and the manifest last;
+# ANN_REF_KILL_AT=N stops it at the Nth.
+OPERATIONS_PER_FILE = 4
+NAMES = sorted(golden.filename(s) for s in golden.SCENARIOS)
+ALL_OPERATIONS = OPERATIONS_PER_FILE * (len(NAMES) + 1)
 
 
-@pytest.mark.slow
-def test_golden_write_interrupted_at_random_moments(tmp_path):
-    new = {}
-    for name in golden.read_manifest(GOLDEN):
-        with open(os.path.join(GOLDEN, name), "rb") as f:
-            new[name] = f.read()
+def interrupted_write(folder, at, signal_name):
+    p = subprocess.run([sys.executable, "-m", "ann_ref", "golden", "write", "--dir", folder],
+                       cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       env=dict(os.environ, PYTHONPATH=ROOT, ANN_REF_KILL_AT=str(at),
+                                ANN_REF_KILL_SIGNAL=signal_name))
+    return p.returncode, p.stderr.decode()
+
+
+def kill_points():
+    """Every operation of every 3rd file for SIGKILL, a spread for SIGTERM; the default
+    run keeps two of them (a file half written, the manifest renamed)."""
+    slow = pytest.mark.slow
+    points = [pytest.param(n, "KILL", marks=() if n == 7 else slow)
+              for n in range(1, ALL_OPERATIONS + 1) if (n - 1) // 4 % 3 == 0 or n > 72]
+    points += [pytest.param(n, "TERM", marks=() if n == ALL_OPERATIONS else slow)
+               for n in range(2, ALL_OPERATIONS + 1, 7)] + [pytest.param(ALL_OPERATIONS, "TERM")]
+    return points
+
+
+@pytest.mark.parametrize("at, signal_name", kill_points())
+def test_golden_write_interrupted_at_a_chosen_file_operation(tmp_path, at, signal_name):
+    new = {name: golden.read_bytes(os.path.join(GOLDEN, name)) for name in NAMES}
     folder = str(tmp_path / "golden")
     shutil.copytree(GOLDEN, folder)
-    make_old(folder)
-    start = time.monotonic()
-    assert write_process(folder).wait() == 0
-    duration = time.monotonic() - start
-    rng = random.Random(5)
-    mixed = 0
-    for attempt in range(16):
-        old = make_old(folder)
-        p = write_process(folder)
-        if attempt < 8:                              # at any moment of the run
-            time.sleep(rng.uniform(0.0, 1.05) * duration)
-        else:                                        # while it writes: once a file appears
-            deadline = time.monotonic() + 4 * duration
-            while time.monotonic() < deadline and p.poll() is None and \
-                    not [n for n in os.listdir(folder) if n.endswith(".%d.tmp" % p.pid)]:
-                pass
-            time.sleep(rng.uniform(0.0, 0.03))
-        p.send_signal(signal.SIGKILL if attempt % 2 else signal.SIGTERM)
-        p.wait()
-        if attempt % 2 == 0:
-            assert "Traceback" not in p.stderr.read().decode()
-        p.stderr.close()
-        states = {}
-        for name in new:
-            with open(os.path.join(folder, name), "rb") as f:
-                data = f.read()
-            assert data in (old[name], new[name]), "%s is neither old nor new" % name
-            states[name] = "new" if data == new[name] else "old"
-        leftovers = [n for n in os.listdir(folder) if n.endswith(".%d.tmp" % p.pid)]
-        if attempt % 2 == 0:                         # SIGTERM unwinds: it leaves nothing
-            assert leftovers == []
-        mixed += len(set(states.values())) > 1
-        problems = golden.check(folder)
-        stale = {name for name, state in states.items() if state == "old"}
-        named = {name for name in new if any("/%s: " % name in p for p in problems)}
-        assert stale <= named                        # check names every stale file
-        if not stale and not problems:
-            continue
-        assert problems
-    assert mixed >= 2, "too few interruptions landed while files were being replaced"
-    # the next write repairs whatever an interruption left
-    assert write_process(folder).wait() == 0
+    old = make_old(folder)
+    status, err = interrupted_write(folder, at, signal_name)
+    assert status == -signal.SIGKILL if signal_name == "KILL" else 128 + signal.SIGTERM
+    assert "Traceback" not in err
+    replaced = at // OPERATIONS_PER_FILE              # files renamed into place so far
+    for i, name in enumerate(NAMES):
+        data = golden.read_bytes(os.path.join(folder, name))
+        assert data == (new[name] if i < replaced else old[name]), name
+    temporary = [n for n in os.listdir(folder) if n.endswith(".tmp")]
+    half_done = at % OPERATIONS_PER_FILE != 0 and signal_name == "KILL"
+    assert len(temporary) == (1 if half_done else 0)   # SIGTERM unwinds and removes it
+    problems = golden.check(folder)
+    if replaced > len(NAMES):                          # the manifest too: all new
+        assert problems == []
+    else:
+        for i, name in enumerate(NAMES):               # check names every stale file
+            stale = "%s: differs from its regeneration" % os.path.join(folder, name)
+            assert any(p.startswith(stale) for p in problems) == (i >= replaced), name
+    # the next write repairs whatever the interruption left
+    status, err = interrupted_write(folder, 0, "KILL")
+    assert status == 0, err
     assert golden.check(folder) == []
     assert [n for n in os.listdir(folder) if n.endswith(".tmp")] == []
 

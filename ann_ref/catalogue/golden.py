@@ -10,10 +10,10 @@ import io
 import json
 import os
 
-from ..formats.atomic import atomic_write, leftovers
+from ..formats.atomic import atomic_write, check_target, leftovers, temporary_name
 from .scenarios import NOTES, SCENARIOS
 from ..core.checks import problem
-from ..errors import FormatError, UsageError
+from ..errors import AnnRefError, FormatError, OutputError
 from ..formats.fileformat import FORMAT, SPEC_VERSION, VERSION, scenario_object, write_document
 from ..core.training import states
 
@@ -89,8 +89,7 @@ def read_manifest(directory):
     """{filename: sha256} from the manifest; FormatError if it is missing or malformed."""
     path = os.path.join(directory, MANIFEST)
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = read_bytes(path)
     except OSError as e:
         raise FormatError("cannot be read: %s" % (e.strerror or e), path)
     from ..formats.jsonstream import loads
@@ -120,7 +119,7 @@ def check(directory, scenarios=SCENARIOS):
     """Regenerate every golden file in memory; a list of problems, each naming its file
     (empty when every byte and the manifest agree)."""
     if not os.path.isdir(directory):
-        raise UsageError("golden check: %s is not a folder" % directory)
+        raise AnnRefError("%s: not a folder" % (directory or "''"))
     problems = []
     expected = {filename(s): render(s) for s in scenarios}
     try:
@@ -131,10 +130,11 @@ def check(directory, scenarios=SCENARIOS):
     for name, data in sorted(expected.items()):
         path = os.path.join(directory, name)
         try:
-            with open(path, "rb") as f:
-                on_disk = f.read()
-        except OSError:
-            problems.append("%s: missing; 'golden write' creates it" % path)
+            on_disk = read_bytes(path)
+        except OSError as e:
+            problems.append("%s: missing; 'golden write' creates it" % path if not
+                            os.path.lexists(path) else "%s: cannot be read: %s"
+                            % (path, e.strerror or e))
             continue
         if on_disk != data:
             problems.append("%s: %s" % (path, _difference(on_disk, data)))
@@ -180,9 +180,30 @@ def _line_label(line):
     return ""
 
 
+def writable(directory, names):
+    """OutputError unless the folder exists or can be made, can take new files, and
+    none of names in it is something other than a file (a folder, say)."""
+    if not directory:
+        raise OutputError(directory, "the folder's name is empty")
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError as e:
+        raise OutputError(directory, e.strerror or str(e))
+    for name in names:
+        check_target(os.path.join(directory, name))
+    probe = temporary_name(os.path.join(directory, MANIFEST))
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        os.remove(probe)
+    except OSError as e:
+        raise OutputError(directory, "%s (creating a file in it)" % (e.strerror or e))
+
+
 def write(directory, scenarios=SCENARIOS):
-    """Rewrite every golden file and the manifest; returns the names that changed."""
-    os.makedirs(directory, exist_ok=True)
+    """Rewrite every golden file and the manifest; returns the names that changed.
+    OutputError, before anything is written, if the folder or a file cannot be."""
+    names = [filename(s) for s in scenarios] + [MANIFEST]
+    writable(directory, names)
     files = {filename(s): render(s) for s in scenarios}   # all computed before any write
     for path in leftovers(directory, list(files) + [MANIFEST]):
         os.remove(path)

@@ -18,7 +18,7 @@ def add_parser(sub):
 
 
 def run_command(args, out):
-    directory = args.dir or golden.default_dir()
+    directory = golden.default_dir() if args.dir is None else args.dir
     count = len(golden.SCENARIOS)
     if args.action == "write":
         changed = golden.write(directory)

@@ -2,7 +2,9 @@
 line in one line, and the types of the options."""
 import argparse
 import json
+import sys
 
+from ..core.numbers import shown
 from ..errors import UsageError
 
 PROG = "ann-ref"
@@ -12,26 +14,64 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):             # one line, not argparse's usage block
         raise UsageError("%s: %s" % (self.prog, message))
 
+    def _print_message(self, message, file=None):
+        # argparse ignores a failed write of --help; a full disk is an error like any other
+        if message:
+            file = file or sys.stderr
+            file.write(message)
+            file.flush()
 
-def number(text):
+
+# Non-finite values are written as in the files: the strings inf, -inf and nan
+# (JSON's NaN and Infinity tokens are refused there, and so here)
+NON_FINITE = {"inf": float("inf"), "-inf": float("-inf"), "nan": float("nan")}
+
+
+def _refuse_constant(name):
+    raise ValueError(name)
+
+
+def _value(text):
+    """One number of the command line: JSON's numbers, or inf, -inf, nan."""
+    text = text.strip()
+    if text in NON_FINITE:
+        return NON_FINITE[text]
+    digits = text.lstrip("-")
+    if digits.isdigit() and len(digits) > 309:      # beyond 1.8e308, however it is read
+        raise argparse.ArgumentTypeError("%s is too large for binary64" % shown(text, 20))
     try:
-        v = json.loads(text)
+        v = json.loads(text, parse_constant=_refuse_constant)
     except ValueError:
-        raise argparse.ArgumentTypeError("%r is not a finite number" % text)
-    if type(v) not in (int, float) or not -1e308 * 10 < v < 1e308 * 10:
-        raise argparse.ArgumentTypeError("%r is not a finite number" % text)
+        v = None
+    if type(v) not in (int, float):
+        raise argparse.ArgumentTypeError("%s is not a number (inf, -inf and nan are "
+                                         "written so)" % shown(text))
+    if v in (NON_FINITE["inf"], NON_FINITE["-inf"]):   # only an overflowing decimal reads so
+        raise argparse.ArgumentTypeError("%s is too large for binary64 (inf is written inf)"
+                                         % shown(text, 20))
     return v
 
 
+def number(text):
+    return _value(text)
+
+
 def matrix(text):
-    """A JSON matrix ([[0.4], [0.2]]), or comma-separated numbers for one column."""
+    """A JSON matrix ([[0.4], [0.2]], with "inf", "-inf" and "nan" as strings), or
+    numbers separated by commas for one column (0.4,0.2 or inf,nan)."""
+    if not text.lstrip().startswith("["):
+        return [[_value(e)] for e in text.split(",")]   # a column: one weight per feature
     try:
-        v = json.loads(text if text.lstrip().startswith("[") else "[%s]" % text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("%r is neither a JSON matrix nor numbers "
-                                         "separated by commas" % text)
-    if isinstance(v, list) and v and all(type(e) in (int, float) for e in v):
+        v = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        raise argparse.ArgumentTypeError("%s is not a JSON matrix (inf, -inf and nan are "
+                                         "written as the strings \"inf\", \"-inf\", \"nan\")"
+                                         % shown(text))
+    if isinstance(v, list) and v and all(type(e) in (int, float, str) for e in v):
         v = [[e] for e in v]              # a column: one weight per feature
+    if isinstance(v, list):
+        v = [[NON_FINITE.get(e, e) if isinstance(e, str) else e for e in row]
+             if isinstance(row, list) else row for row in v]
     return v
 
 
@@ -39,9 +79,9 @@ def count(text):
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("%r is not a whole number" % text)
+        raise argparse.ArgumentTypeError("%s is not a whole number" % shown(text))
     if n < 0:
-        raise argparse.ArgumentTypeError("%r is negative" % text)
+        raise argparse.ArgumentTypeError("%s is negative" % shown(text))
     return n
 
 

@@ -1,5 +1,5 @@
 """`run`: a scenario in, its whole golden-format document out, streamed."""
-from ..formats.atomic import replacing
+from ..formats.atomic import check_target, replacing
 from ..formats.fileformat import SCENARIO, open_document, scenario_object, write_document
 from ..catalogue.golden import header_members
 from ..progress import progress
@@ -21,7 +21,10 @@ def read_header(path, kind=SCENARIO):
 
 def run_file(path, output, stdout):
     """Run the scenario file at path; write the document to output (a path, replaced
-    atomically) or to stdout, one state at a time."""
+    atomically) or to stdout, one state at a time. A bad output path is refused before
+    anything is read or computed."""
+    if output is not None:
+        check_target(output)
     s, head = read_header(path)
     trajectory = progress(states(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
                                  s["iterations"], s["variant"]), s["iterations"])
@@ -42,7 +45,8 @@ def add_parser(sub):
     p.add_argument("scenario", metavar="SCENARIO.json")
     p.add_argument("-o", "--output", metavar="OUT.json",
                    help="write here (a temporary file, renamed when complete) instead of "
-                   "to standard output")
+                   "to standard output; a temporary file that an earlier, killed run left "
+                   "is removed)")
     p.set_defaults(handler=run_command)
 
 

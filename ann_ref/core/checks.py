@@ -1,19 +1,15 @@
 """Checks of what the public functions are given: clear errors instead of wrong bits.
 
-Numbers become binary64 here, once: an int becomes the nearest float (exact up to
-2^53), a bool is refused (True is not a weight).
+Numbers become binary64 here, once, through numbers.real. What may be non-finite is
+decided here too, once for the API, the command line and scenario files: x, y, W and b
+may hold inf and NaN (golden/non-finite.json is such a run); the learning rate must be
+finite.
 """
 from .model import VARIANTS
+from .numbers import finite, real, shown
 
-
-def real(name, v):
-    """v as a float; TypeError unless v is an int or a float."""
-    if type(v) is not float and (type(v) is bool or not isinstance(v, (int, float))):
-        raise TypeError("%s is %r (%s), not a real number" % (name, v, type(v).__name__))
-    try:
-        return float(v)
-    except OverflowError:
-        raise ValueError("%s = %d is too large for binary64" % (name, v))
+# train keeps every state in a list; longer runs go through states(), one at a time
+MOST_KEPT = 10 ** 6
 
 
 def matrix(name, A):
@@ -36,31 +32,53 @@ def matrix(name, A):
     return rows
 
 
-def iterations(n):
+def iterations(n, most=None):
+    """n, a whole number of iterations, 0 or more (and at most `most` if given)."""
     if type(n) is not int:
-        raise TypeError("iterations is %r (%s), not a whole number" % (n, type(n).__name__))
+        raise TypeError("iterations is %s (%s), not a whole number" % (shown(n), type(n).__name__))
     if n < 0:
-        raise ValueError("iterations is %d; it must be 0 or more" % n)
+        raise ValueError("iterations is %s; it must be 0 or more" % shown(n))
+    if most is not None and n > most:
+        raise ValueError("iterations is %s; train keeps every state, so at most %d: "
+                         "states() gives them one at a time, for runs of any length"
+                         % (shown(n), most))
     return n
 
 
-def problem(x, y, W, b, learning_rate, n, variant):
-    """Every input of a training run, checked, as fresh float matrices."""
-    x = matrix("x", x)
-    y = matrix("y", y)
-    W = matrix("W", W)
-    b = real("b", b)
-    if len(y[0]) != len(x[0]):
-        raise ValueError("y has %d samples (columns) but x has %d" % (len(y[0]), len(x[0])))
+def learning_rate(v):
+    a = real("learning_rate", v)
+    if not finite(a):
+        raise ValueError("learning_rate is %r; it must be a finite number" % a)
+    return a
+
+
+def variant(v):
+    if not (type(v) is str and v in VARIANTS):
+        raise ValueError("variant is %s; it must be one of %s" % (shown(v), ", ".join(VARIANTS)))
+    return v
+
+
+def features(x, W):
+    """x and W (checked matrices), checked to have one row per feature each."""
     if len(W) != len(x):
         raise ValueError("W has %d rows but x has %d features (rows); W is features × outputs"
                          % (len(W), len(x)))
+    return x, W
+
+
+def shapes(x, y, W):
+    """x, y and W, checked to be matrices that fit together."""
+    x, W = features(matrix("x", x), matrix("W", W))
+    y = matrix("y", y)
+    if len(y[0]) != len(x[0]):
+        raise ValueError("y has %d samples (columns) but x has %d" % (len(y[0]), len(x[0])))
     if len(W[0]) != len(y):
         raise ValueError("W has %d columns but y has %d outputs (rows); W is features × outputs"
                          % (len(W[0]), len(y)))
-    a = real("learning_rate", learning_rate)
-    if not -1e308 * 10 < a < 1e308 * 10:
-        raise ValueError("learning_rate is %r; it must be a finite number" % a)
-    if variant not in VARIANTS:
-        raise ValueError("variant is %r; it must be one of %s" % (variant, ", ".join(VARIANTS)))
-    return x, y, W, b, a, iterations(n), variant
+    return x, y, W
+
+
+def problem(x, y, W, b, a, n, kind, most=None):
+    """Every input of a training run, checked, as fresh float matrices."""
+    x, y, W = shapes(x, y, W)
+    return (x, y, W, real("b", b), learning_rate(a), iterations(n, most), variant(kind))

@@ -4,11 +4,11 @@ State k is (W, b) after k updates; state 0 is the initial one.
 """
 import struct
 
-from .checks import problem
 from .fast import stepper
 from .model import THRESHOLD, sigmoid, step
 
 _exact = sigmoid              # model.py's sigmoid: fast.py has it built in
+
 
 def states(x, y, W, b, a, iterations, variant=THRESHOLD, sigmoid=sigmoid):
     """Yield the states 0..iterations of checked float inputs, one at a time.
@@ -52,18 +52,9 @@ def _floats(*values):
             return False
     return True
 
-
 def _bits(W, b):
     """The bytes of every number of the state: equal exactly when all bits are."""
     flat = [v for row in W for v in row]
     flat.append(b)
     return struct.pack("<%dd" % len(flat), *flat)
 
-
-def train(x, y, W, b, learning_rate, iterations, variant=THRESHOLD):
-    """The states (W, b) for iterations 0..N as new lists and floats.
-
-    x is features × samples, y outputs × samples, W features × outputs, b one number;
-    variant is "threshold" (the article) or "logistic". The arguments are not modified."""
-    x, y, W, b, a, n, variant = problem(x, y, W, b, learning_rate, iterations, variant)
-    return [([row[:] for row in W_k], b_k) for W_k, b_k in states(x, y, W, b, a, n, variant)]
