@@ -29,6 +29,10 @@ EXIT_STATUSES = {
               "that is not a trace).",
     "golden": "Exit status: 0 all files agree (check) or were written (write); 1 check found "
               "a difference; 2 bad input or usage (one line on stderr).",
+    "article": "Exit status: 0 success; 2 bad input or usage (one line on stderr).",
+    "explain": "Exit status: 0 success; 2 bad input or usage (one line on stderr).",
+    "plot": "Exit status: 0 success; 2 bad input or usage, or an output that cannot be "
+            "written (one line on stderr; nothing is written).",
 }
 
 
