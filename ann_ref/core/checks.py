@@ -26,7 +26,9 @@ def matrix(name, A):
         if len(row) != len(A[0]):
             raise ValueError("%s is ragged: row 0 has %d entries, row %d has %d"
                              % (name, len(A[0]), i, len(row)))
-        rows.append([real("%s[%d][%d]" % (name, i, j), v) for j, v in enumerate(row)])
+        # the name is formatted only for a number that is not a float already
+        rows.append([v if type(v) is float else real("%s[%d][%d]" % (name, i, j), v)
+                     for j, v in enumerate(row)])
     if not rows[0]:
         raise ValueError("%s has no columns" % name)
     return rows

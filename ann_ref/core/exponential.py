@@ -23,6 +23,7 @@ import math
 from array import array
 
 from .bits import CANONICAL_NAN, bits_to_float, float_to_bits
+from .numbers import real
 
 INF_BITS = 0x7FF0000000000000
 INF = bits_to_float(INF_BITS)
@@ -158,10 +159,10 @@ _C5 = 1.0 / 120
 
 def exp(x):
     """e^x correctly rounded: exp(inf) = inf, exp(-inf) = 0.0, NaN gives NaN, overflow
-    gives inf, underflow the correctly rounded subnormal or 0.0. Never raises for a
-    real number; TypeError for anything else (bool included)."""
+    gives inf, underflow the correctly rounded subnormal or 0.0. An int is taken as the
+    nearest binary64 (numbers.real); anything else, bool included, is a TypeError."""
     if type(x) is not float:
-        x = _real(x)
+        x = real("x", x)                  # ints: the nearest binary64; others refused
     if not -745.14 <= x <= 709.79:        # also NaN
         if x != x:
             return x
@@ -223,16 +224,6 @@ def _exp_edge(x, yh, yl, k):
     if f < -_OUTSIDE:
         return (n - 1) * _LEAST
     return _exp_slow(x)
-
-
-def _real(x):
-    if type(x) is bool or not isinstance(x, (int, float)):
-        raise TypeError("exp() takes a real number (int or float), not %s"
-                        % type(x).__name__)
-    try:
-        return float(x)
-    except OverflowError:                 # an int beyond binary64: IEEE overflow
-        return INF if x > 0 else -INF
 
 
 _LN2 = {}

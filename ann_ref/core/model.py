@@ -12,10 +12,8 @@ VARIANTS = (THRESHOLD, LOGISTIC)
 
 
 def sigmoid(z):
-    """s = 1 / (1 + e^(−z)), exactly the article's formula (other forms change the bits)."""
-    if type(z) is not float and (type(z) is bool or not isinstance(z, (int, float))):
-        raise TypeError("sigmoid() takes a real number (int or float), not %s"
-                        % type(z).__name__)
+    """s = 1 / (1 + e^(−z)), exactly the article's formula (other forms change the bits).
+    Unchecked, for any number type; the public ann_ref.sigmoid checks its argument."""
     return 1.0 / (1.0 + exp(-z))
 
 
