@@ -167,6 +167,11 @@ class Binary64:
     def from_hex(cls, h):
         return cls(int(h, 16))
 
+    @classmethod
+    def of(cls, v):
+        """v, a float or an int, exactly as a Binary64 (an int rounded to nearest)."""
+        return cls(_bits_of(v))
+
     def hex_bits(self):
         """The 16-hex-digit bit pattern (NaN canonical), as golden files write it."""
         return "7ff8000000000000" if _is_nan(self.n) else "%016x" % self.n
