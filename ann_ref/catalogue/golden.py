@@ -14,7 +14,7 @@ from ..formats.atomic import atomic_write, leftovers
 from .scenarios import NOTES, SCENARIOS
 from ..core.checks import problem
 from ..errors import FormatError, UsageError
-from ..formats.fileformat import FORMAT, SPEC_VERSION, VERSION, scenario_object, write_document
+from ..formats.writer import FORMAT, SPEC_VERSION, VERSION, scenario_object, write_document
 from ..core.training import states
 
 MANIFEST = "manifest.json"

@@ -9,7 +9,7 @@ import os
 
 from ..core.bits import bits_to_float, ulp_distance
 from ..errors import FormatError
-from ..formats.fileformat import GOLDEN, TRACE, open_document
+from ..formats.reader import GOLDEN, TRACE, open_document
 from ..progress import progress
 
 DEFAULT_LINES = 20
