@@ -55,6 +55,8 @@ def _short(text):
 DECODER = json.JSONDecoder(parse_int=_int, parse_constant=_constant,
                            object_pairs_hook=_object)
 _decode = DECODER.raw_decode
+_scan = DECODER.scan_once               # raw_decode without its wrapper: the C scanner
+_AFTER_ELEMENT = re.compile("[ \t\n\r]*([,\\]])").match
 
 
 def _at(path, index):
@@ -135,6 +137,15 @@ class Reader:
     # --- values --------------------------------------------------------------------
     def value(self, path, index=None):
         """The next whole JSON value (path, or path[index], names it in an error)."""
+        buf = self.buf
+        pos = _SPACES(buf, self.pos).end()
+        try:                            # the usual case, at C speed: a whole value that
+            v, end = _scan(buf, pos)    # ends well before the end of what has been read
+            if end < len(buf) - _LONGEST_TOKEN:
+                self.pos = end
+                return v
+        except (Exception, RecursionError):
+            pass                        # said properly below
         self.skip_space()
         while True:
             try:
@@ -154,10 +165,11 @@ class Reader:
                 self.fail("not JSON: %s" % e.msg, _at(path, index), e.pos)
             except ValueError as e:     # int() over its digit limit
                 self.fail(str(e), _at(path, index))
-            # a number at the very end of the buffer may go on in the next chunk
-            if end == len(self.buf) and not self.eof and not isinstance(v, (dict, list, str)):
-                if self._more():
-                    continue
+            # a number near the end of the buffer may go on in the next chunk ("1.5e|10")
+            if end > len(self.buf) - _LONGEST_TOKEN and not self.eof and \
+                    not isinstance(v, (dict, list, str)):
+                self._more()            # (which moves the buffer: decode again)
+                continue
             self.pos = end
             return v
 
@@ -197,6 +209,12 @@ class Reader:
         while True:
             yield self.value(path, i)
             i += 1
+            after = _AFTER_ELEMENT(self.buf, self.pos)
+            if after is not None:
+                self.pos = after.end()
+                if after.group(1) == ",":
+                    continue
+                return
             if self.peek() == ",":
                 self.pos += 1
                 continue

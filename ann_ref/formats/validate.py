@@ -9,6 +9,7 @@ Three kinds of document share the format (golden/README.md):
 - scenario: what `run` reads; a trace, if present, is ignored (any JSON value); bits
   optional but checked where present.
 """
+import itertools
 import json
 import re
 import struct
@@ -231,10 +232,10 @@ class Entries:
         self.shape = rows, cols = shape
         n = rows * cols + 1
         self._n = n
-        self._words = struct.Struct(">%dQ" % n).unpack       # the bit patterns, big-endian,
-        self._doubles = struct.Struct(">%dd" % n).pack       # as bytes.fromhex reads them
-        self._W_doubles = struct.Struct(">%dd" % (n - 1)).pack
-        self._b_double = struct.Struct(">d").pack
+        self._words = struct.Struct(">%dQ" % n).unpack       # big-endian, as bytes.fromhex
+        self._list_types, self._lengths = [list] * rows, [cols] * rows     # reads bits
+        self._joined_length = 17 * n - 1
+        self._row_starts = range(0, rows * cols, cols)
 
     def _path(self, k, tail=""):
         return "%s[%d]%s" % (self.prefix, k, tail)
@@ -243,9 +244,72 @@ class Entries:
         raise FormatError(message, self.file, self._path(k, tail))
 
     def entry(self, entry, k):
+        """(k, W bits, b bits) of a checked entry."""
+        if self.shape is not None and type(entry) is dict:
+            usual = self._usual(entry, k)
+            if usual is not None:
+                return usual
+        return self._rules(entry, k)
+
+    def _usual(self, entry, k):
+        """The usual entry, in a few bulk operations; None for anything else. Each bulk
+        test passes only where the rule it stands for passes: exactly the keys a golden
+        entry has; iteration k; the bit patterns of the shape, 16 lowercase hex digits
+        each (one regular expression over all of them, joined by spaces: n tokens in
+        17n - 1 characters), none an infinity or NaN (their patterns begin 7ff or fff);
+        every decimal a float whose binary64 is its bits (all packed by one struct call
+        and compared as bytes with the bits). Anything else is left to the rules."""
+        iteration = entry.get("iteration")
+        given = entry.get("bits")
+        if iteration != k or type(iteration) is not int or type(given) is not dict:
+            return None
+        if self.golden and (len(entry) != 4 or len(given) != 2 or "W" not in entry
+                            or "b" not in entry):
+            return None
+        W_hex, b_hex = given.get("W"), given.get("b")
+        if type(W_hex) is not list or list(map(type, W_hex)) != self._list_types or \
+                list(map(len, W_hex)) != self._lengths:
+            return None
+        flat = list(_chain(W_hex))
+        flat.append(b_hex)
+        try:
+            joined = " ".join(flat)
+        except TypeError:               # a pattern that is not a string
+            return None
+        if len(joined) != self._joined_length or not _HEXES_MATCH(joined) or \
+                "7ff" in joined or "fff" in joined:
+            return None
+        packed = bytes.fromhex(joined)
+        ns = self._words(packed)
+        cols = self.shape[1]
+        W = [list(ns[i:i + cols]) for i in self._row_starts] if cols > 1 else \
+            [[n] for n in ns[:-1]]
+        W_dec, b_dec = entry.get("W", _MISSING), entry.get("b", _MISSING)
+        if W_dec is not _MISSING:
+            if type(W_dec) is not list or list(map(type, W_dec)) != self._list_types or \
+                    list(map(len, W_dec)) != self._lengths:
+                return None
+            decimals = list(_chain(W_dec))
+            if b_dec is not _MISSING:
+                decimals.append(b_dec)
+                wanted = packed
+            else:
+                wanted = packed[:-8]
+        elif b_dec is not _MISSING:
+            decimals, wanted = [b_dec], packed[-8:]
+        else:
+            return k, W, ns[-1]
+        if set(map(type, decimals)) != _FLOAT or \
+                _pack_doubles(len(decimals), decimals) != wanted:
+            return None
+        return k, W, ns[-1]
+
+    def _rules(self, entry, k):
+        """The entry judged rule by rule: what is wrong, with its place; or the entry,
+        for what the bulk tests leave out (NaNs, infinities, integer decimals)."""
         if type(entry) is not dict:
             self._fail("a trace entry must be an object", k)
-        if self.golden and (len(entry) != 4 or not ENTRY_KEYS.issuperset(entry)):
+        if self.golden:
             unknown = set(entry) - ENTRY_KEYS
             if unknown:
                 self._fail("unknown key %r" % sorted(unknown)[0], k)
@@ -259,80 +323,37 @@ class Entries:
         if type(given) is not dict:
             self._fail("missing object 'bits'" if given is _MISSING or given is None
                        else "bits must be an object", k)
-        if self.golden and len(given) != 2:
+        if self.golden:
             unknown = set(given) - {"W", "b"}
             if unknown:
                 self._fail("unknown key %r" % sorted(unknown)[0], k, ".bits")
         for key in ("W", "b"):
             if key not in given:
                 self._fail("missing key %r" % key, k, ".bits")
-        W, b, packed = self._bits(given["W"], given["b"], k)
-        has_W, has_b = "W" in entry, "b" in entry
-        if self.golden and not (has_W and has_b):
-            self._fail("missing key %r" % ("b" if has_W else "W"), k)
-        if has_W or has_b:
-            self._decimals(entry, has_W, has_b, W, b, packed, k)
-        return k, W, b
-
-    def _bits(self, W_hex, b_hex, k):
-        """W and b bits as integers, and the bytes they are made of (None if a value
-        is not finite, which the bulk comparison of decimals must not see)."""
+        W = bits_matrix(given["W"], self.file, self._path(k, ".bits.W"), self.golden,
+                        self.repaired)
         if self.shape is None:
-            W = bits_matrix(W_hex, self.file, self._path(k, ".bits.W"), self.golden,
-                            self.repaired)
             self.set_shape((len(W), len(W[0])))
-        rows, cols = self.shape
-        flat = _flat(W_hex, rows, cols)
-        if flat is not None:
-            flat.append(b_hex)
-            try:
-                joined = " ".join(flat)
-            except TypeError:           # a pattern that is not a string
-                joined = ""
-            if len(joined) == 17 * self._n - 1 and _HEXES.fullmatch(joined):
-                if "7ff" not in joined and "fff" not in joined:     # all finite
-                    packed = bytes.fromhex(joined)
-                    ns = self._words(packed)
-                    return [list(ns[i * cols:(i + 1) * cols]) for i in range(rows)], \
-                        ns[-1], packed
-        # the rules, which say what is wrong, or take the NaNs and infinities
-        W = bits_matrix(W_hex, self.file, self._path(k, ".bits.W"), self.golden, self.repaired)
         if (len(W), len(W[0])) != self.shape:
             self._fail("W is %d × %d; it must be %d × %d (features × outputs)"
-                       % (len(W), len(W[0]), rows, cols), k, ".bits.W")
-        return W, bits(b_hex, self.file, self._path(k, ".bits.b"), self.golden,
-                       self.repaired), None
-
-    def _decimals(self, entry, has_W, has_b, W, b, packed, k):
-        if packed is not None:
-            rows, cols = self.shape
-            flat = _flat(entry["W"], rows, cols) if has_W else []
-            if flat is not None:
-                if has_b:
-                    flat.append(entry["b"])
-                if all(type(v) is float for v in flat):
-                    try:
-                        if (self._doubles(*flat) if has_W and has_b else
-                                self._W_doubles(*flat) if has_W else
-                                self._b_double(*flat)) == \
-                                (packed if has_W and has_b else
-                                 packed[:-8] if has_W else packed[-8:]):
-                            return
-                    except struct.error:
-                        pass
-        if has_W:
-            agree(entry["W"], W, self.file, self._path(k, ".W"))
-        if has_b:
-            agree(entry["b"], b, self.file, self._path(k, ".b"))
+                       % (len(W), len(W[0]), self.shape[0], self.shape[1]), k, ".bits.W")
+        b = bits(given["b"], self.file, self._path(k, ".bits.b"), self.golden, self.repaired)
+        for key, exact in (("W", W), ("b", b)):
+            if key in entry:
+                agree(entry[key], exact, self.file, self._path(k, "." + key))
+            elif self.golden:
+                self._fail("missing key %r" % key, k)
+        return k, W, b
 
 
-def _flat(A, rows, cols):
-    """The values of a rows × cols list of lists, row by row; None for anything else."""
-    if type(A) is not list or len(A) != rows:
-        return None
-    flat = []
-    for r in A:
-        if type(r) is not list or len(r) != cols:
-            return None
-        flat += r
-    return flat
+_FLOAT = {float}
+_HEXES_MATCH = _HEXES.fullmatch
+_chain = itertools.chain.from_iterable
+
+
+def _pack_doubles(n, values, _cache={}):
+    """The binary64s of n floats as big-endian bytes (as bytes.fromhex reads bits)."""
+    pack = _cache.get(n)
+    if pack is None:
+        pack = _cache[n] = struct.Struct(">%dd" % n).pack
+    return pack(*values)
