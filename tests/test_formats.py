@@ -278,7 +278,7 @@ def test_the_bulk_test_accepts_nothing_the_rules_refuse():
     rng = random.Random(12)
     shapes = [(2, 1), (1, 1), (2, 3), (3, 2)]
     bulk = 0
-    for i in range(4000):
+    for i in range(2000):
         rows, cols = shapes[i % len(shapes)]
         for kind in (GOLDEN, TRACE):
             W = [[random_float(rng) for _ in range(cols)] for _ in range(rows)]
@@ -301,7 +301,7 @@ def test_the_bulk_test_accepts_nothing_the_rules_refuse():
             except FormatError as e:
                 got = str(e)
             assert got == expected, text
-    assert bulk > 2000                     # the bulk test does take the usual entries
+    assert bulk > 1000                     # the bulk test does take the usual entries
 
 
 def test_every_golden_entry_takes_the_bulk_test():
