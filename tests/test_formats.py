@@ -313,3 +313,43 @@ def test_every_golden_entry_takes_the_bulk_test():
         entries = validate.Entries("f", GOLDEN, "$.trace", (len(W), len(W[0])))
         for k, entry in enumerate(doc["trace"]):
             assert entries._usual(entry, k) is not None, (name, k)
+
+
+def judged(check):
+    try:
+        return check()
+    except FormatError as e:
+        return str(e)
+
+
+def test_a_group_of_entries_is_judged_as_its_entries_one_by_one():
+    """many(), the bulk test over a group, gives what the rules give entry by entry:
+    the same states, or the error of the first entry that breaks a rule."""
+    rng = random.Random(13)
+    shapes = [(2, 1), (1, 1), (2, 3), (3, 2)]
+    taken = 0
+    for i in range(600):
+        rows, cols = shapes[i % len(shapes)]
+        kind = (GOLDEN, TRACE)[i % 2]
+        group = [golden_entry(10 + j, [[random_float(rng) for _ in range(cols)]
+                                       for _ in range(rows)], random_float(rng))
+                 for j in range(rng.randint(1, 6))]
+        if kind == TRACE and i % 4 == 1:                  # bits only, as JSON lines have
+            for entry in group:
+                del entry["W"], entry["b"]
+        if i % 3:
+            try:
+                rng.choice(MUTATIONS)(rng.choice(group))
+            except KeyError:                    # a decimal's mutation, without decimals
+                pass
+        text = json.dumps(group)
+
+        def one_by_one():
+            rules = validate.Entries("f", kind, "$.trace", (rows, cols))._rules
+            return [rules(entry, 10 + j) for j, entry in enumerate(json.loads(text))]
+        expected = judged(one_by_one)
+        got = judged(lambda: validate.Entries("f", kind, "$.trace", (rows, cols)).many(
+            json.loads(text), 10))
+        assert got == expected, text
+        taken += isinstance(got, list)
+    assert taken > 200

@@ -304,6 +304,58 @@ class Entries:
             return None
         return k, W, ns[-1]
 
+    def many(self, values, k):
+        """[(k, W bits, b bits), ...] of entries k, k + 1, ...: the bulk test of _usual
+        over all of them at once (one regular expression, one struct call for the bits,
+        one for the decimals), or entry() one by one for a group it does not pass."""
+        if self.shape is None or not values:
+            return [self.entry(v, k + i) for i, v in enumerate(values)]
+        golden, types, lengths = self.golden, self._list_types, self._lengths
+        first = values[0]
+        decimals_given = type(first) is dict and "W" in first   # all entries alike
+        hexes, decimals = [], []
+        i = k
+        for entry in values:
+            if type(entry) is not dict:
+                break
+            iteration, given = entry.get("iteration"), entry.get("bits")
+            if iteration != i or type(iteration) is not int or type(given) is not dict:
+                break
+            if golden and (len(entry) != 4 or len(given) != 2):
+                break
+            W_hex = given.get("W")
+            if type(W_hex) is not list or list(map(type, W_hex)) != types or \
+                    list(map(len, W_hex)) != lengths:
+                break
+            hexes.extend(_chain(W_hex))
+            hexes.append(given.get("b"))
+            W_dec, b_dec = entry.get("W", _MISSING), entry.get("b", _MISSING)
+            if decimals_given:
+                if type(W_dec) is not list or b_dec is _MISSING or \
+                        list(map(type, W_dec)) != types or list(map(len, W_dec)) != lengths:
+                    break
+                decimals.extend(_chain(W_dec))
+                decimals.append(b_dec)
+            elif W_dec is not _MISSING or b_dec is not _MISSING or golden:
+                break
+            i += 1
+        else:
+            count = len(hexes)
+            try:
+                joined = " ".join(hexes)
+            except TypeError:           # a pattern that is not a string
+                joined = ""
+            if len(joined) == 17 * count - 1 and _FINITE_HEXES_MATCH(joined):
+                packed = bytes.fromhex(joined)
+                if not decimals_given or (set(map(type, decimals)) == _FLOAT and
+                                          _pack_doubles(count, decimals) == packed):
+                    ns = _unpack_words(count, packed)
+                    n, cols = self._n, self.shape[1]
+                    starts = self._row_starts
+                    return [(k + e, [list(ns[at + r:at + r + cols]) for r in starts],
+                             ns[at + n - 1]) for e, at in enumerate(range(0, count, n))]
+        return [self.entry(v, k + i) for i, v in enumerate(values)]
+
     def _rules(self, entry, k):
         """The entry judged rule by rule: what is wrong, with its place; or the entry,
         for what the bulk tests leave out (NaNs, infinities, integer decimals)."""
@@ -357,3 +409,11 @@ def _pack_doubles(n, values, _cache={}):
     if pack is None:
         pack = _cache[n] = struct.Struct(">%dd" % n).pack
     return pack(*values)
+
+
+def _unpack_words(n, data, _cache={}):
+    """n 64-bit words from big-endian bytes."""
+    unpack = _cache.get(n)
+    if unpack is None:
+        unpack = _cache[n] = struct.Struct(">%dQ" % n).unpack
+    return unpack(data)
