@@ -129,6 +129,8 @@ def main():
     n = parser.parse_args().iterations
     print("%s %s, %d iterations of the logistic article (golden/article-logistic.json)"
           % (sys.implementation.name, sys.version.split()[0], n))
+    print("load average %.1f on %d cores at the start (wall time stretches with it; CPU "
+          "time much less)" % (os.getloadavg()[0], os.cpu_count()))
     print("%-44s %9s %9s %11s" % ("", "wall", "CPU", "peak"))
     with tempfile.TemporaryDirectory() as tmp:
         scenario = os.path.join(tmp, "scenario.json")
