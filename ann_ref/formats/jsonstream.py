@@ -7,7 +7,12 @@ binary64 is read as inf, which only a JSON number that overflows can produce: th
 format's checks refuse it where a number is used. Each element is parsed by the
 standard library's decoder, so the semantics are exactly JSON's; only the top level is
 walked here, which is what lets a trace of a million iterations be checked in constant
-memory. Every error is a FormatError naming the file, the JSON path and the line.
+memory. The text is read CHUNK bytes at a time and only what is not yet consumed is
+kept, so a document all on one line takes no more memory than one laid out line by
+line; an element is read whole however long it is. A value that does not decode is
+read further only if the error may come from the end of what has been read (a token
+cut in two): an error earlier in the text is reported at once, the rest left unread.
+Every error is a FormatError naming the file, the JSON path and the line.
 """
 import codecs
 import json

@@ -31,8 +31,9 @@ class Document:
     then entries() or scenario().
 
     The members before the trace are read and checked when the document is opened;
-    entries() yields (iteration, W bits, b bits) one at a time, checked; the members
-    after the trace are checked when it ends. For a scenario, use scenario()."""
+    entries() yields (iteration, W bits, b bits), read and checked a small group at a
+    time; the members after the trace are checked when it ends. For a scenario, use
+    scenario()."""
 
     def __init__(self, stream, file, kind):
         self.file, self.kind = file, kind
