@@ -17,7 +17,6 @@ lines of one run with each other, not with another run's.
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile

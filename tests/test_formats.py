@@ -264,7 +264,8 @@ MUTATIONS = [
     lambda e: e["bits"]["W"][0].append(e["bits"]["W"][0][0]),
     lambda e: e["bits"].__setitem__("W", [" ".join(r) for r in e["bits"]["W"]]),
     lambda e: e["bits"].__setitem__("W", [{h: 1 for h in r} for r in e["bits"]["W"]]),
-    lambda e: e["bits"]["W"][0].__setitem__(0, e["bits"]["W"][0][0][:14] + " " + e["bits"]["b"][:2]),
+    lambda e: e["bits"]["W"][0].__setitem__(0, e["bits"]["W"][0][0][:14] + " "
+                                            + e["bits"]["b"][:2]),
     lambda e: e["W"][0].__setitem__(0, 10 ** 400),
     lambda e: e["W"][0].__setitem__(0, float("inf")),
     lambda e: e["W"][0].__setitem__(0, "nan"),

@@ -123,9 +123,9 @@ def one_line_document(count, bad=None):
 
 
 def test_a_document_on_one_line_streams_in_bounded_memory():
-    """20,000 entries (2.8 MB, fifteen times the buffer) on one line: when entry k is yielded the reader has
-    asked for at most two reads beyond its start, and the first entry comes after one
-    read — the line is never read whole."""
+    """20,000 entries (2.8 MB, fifteen times the buffer) on one line: when entry k is
+    yielded the reader has asked for at most two reads beyond its start, and the first
+    entry comes after one read — the line is never read whole."""
     pieces, starts = one_line_document(20000)
     stream = Counting(pieces)
     with Document(stream, "one-line.json", TRACE) as d:
