@@ -17,6 +17,7 @@ FORMAT = "ann-ref-golden"
 VERSION = 1
 SPEC_VERSION = 1
 NON_FINITE = {"inf": float("inf"), "-inf": float("-inf"), "nan": float("nan")}
+_HEX = "%016x".__mod__
 
 
 def number(v):
@@ -70,14 +71,17 @@ class EntryTemplate:
     def line(self, k, W, b):
         flat = [v for row in W for v in row]
         flat.append(b)
-        texts = [repr(v) for v in flat]
-        hexes = ["%016x" % n for n in self._words(self._doubles(*flat))]
-        for i, t in enumerate(texts):
-            if t in NON_FINITE:          # inf, -inf, nan: a string, and the canonical NaN
-                texts[i] = '"%s"' % t
-                if t == "nan":
-                    hexes[i] = "7ff8000000000000"
-        return self.text % tuple(texts + hexes + [k])     # W, b; their bits; k
+        texts = list(map(repr, flat))
+        hexes = list(map(_HEX, self._words(self._doubles(*flat))))
+        if "n" in "".join(texts):        # "inf", "-inf", "nan" (no finite repr has an n):
+            for i, t in enumerate(texts):   # a string, and the canonical NaN's bits
+                if t in NON_FINITE:
+                    texts[i] = '"%s"' % t
+                    if t == "nan":
+                        hexes[i] = "7ff8000000000000"
+        texts += hexes
+        texts.append(k)
+        return self.text % tuple(texts)     # W, b; their bits; k
 
 
 def entry_line(k, W, b):
