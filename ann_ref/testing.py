@@ -11,7 +11,7 @@ import tempfile
 
 from .oracle.compare import DEFAULT_LINES, compare
 from .oracle.diagnose import explain
-from .formats.fileformat import FORMAT, VERSION, write_document
+from .formats.writer import FORMAT, VERSION, write_document
 
 
 def compare_states(golden, states, max_ulp=0):

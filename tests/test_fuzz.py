@@ -22,7 +22,7 @@ import pytest
 
 from ann_ref.catalogue import golden
 from ann_ref.errors import FormatError
-from ann_ref.formats.fileformat import GOLDEN, SCENARIO, TRACE, Document
+from ann_ref.formats.reader import GOLDEN, SCENARIO, TRACE, Document
 from helpers import GOLDEN as GOLDEN_DIR, ROOT, run_cli
 
 MUTATIONS = int(os.environ.get("ANN_REF_FUZZ", "20000"))

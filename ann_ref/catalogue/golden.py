@@ -14,7 +14,7 @@ from ..formats.atomic import atomic_write, check_target, leftovers, temporary_na
 from .scenarios import NOTES, SCENARIOS
 from ..core.checks import problem
 from ..errors import AnnRefError, FormatError, OutputError
-from ..formats.fileformat import FORMAT, SPEC_VERSION, VERSION, scenario_object, write_document
+from ..formats.writer import FORMAT, SPEC_VERSION, VERSION, scenario_object, write_document
 from ..core.training import states
 
 MANIFEST = "manifest.json"

@@ -1,6 +1,7 @@
 """`run`: a scenario in, its whole golden-format document out, streamed."""
 from ..formats.atomic import check_target, replacing
-from ..formats.fileformat import SCENARIO, open_document, scenario_object, write_document
+from ..formats.reader import SCENARIO, open_document
+from ..formats.writer import scenario_object, write_document
 from ..catalogue.golden import header_members
 from ..progress import progress
 from ..core.training import states

@@ -14,7 +14,7 @@ from ..core.model import VARIANTS, forward, sigmoid
 from ..core.training import states
 from ..errors import UsageError
 from ..formats.atomic import replacing
-from ..formats.fileformat import number as json_number, scenario_object, write_document
+from ..formats.writer import number as json_number, scenario_object, write_document
 from ..learn import scenario
 from ..learn.loss import assess
 from ..learn.show import number as shown

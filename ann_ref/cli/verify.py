@@ -72,7 +72,8 @@ def run_command(args, out):
 def _scenario_bytes(golden_path):
     """The golden file's scenario, as a scenario file, for a backend's stdin."""
     import io
-    from ..formats.fileformat import GOLDEN, write_document
+    from ..formats.reader import GOLDEN
+    from ..formats.writer import write_document
     from .run import read_header
     text = io.StringIO()
     write_document(text, read_header(golden_path, GOLDEN)[1])

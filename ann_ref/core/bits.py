@@ -68,3 +68,12 @@ def require_binary64(add=None):
         raise RuntimeError("ann_ref needs IEEE-754 binary64 floats (53-bit significand); "
                            "this Python's float has %d bits, so no result would be exact"
                            % precision(add))
+
+
+try:                    # the same function, with structs compiled once (where there are)
+    _pack_double, _unpack_word = struct.Struct("<d").pack, struct.Struct("<Q").unpack
+
+    def float_to_bits(v):       # noqa: F811 (replaces the portable one above)
+        return _unpack_word(_pack_double(v))[0]
+except AttributeError:          # MicroPython's struct has no Struct
+    pass

@@ -7,15 +7,23 @@ binary64 is read as inf, which only a JSON number that overflows can produce: th
 format's checks refuse it where a number is used. Each element is parsed by the
 standard library's decoder, so the semantics are exactly JSON's; only the top level is
 walked here, which is what lets a trace of a million iterations be checked in constant
-memory. Every error is a FormatError naming the file, the JSON path and the line.
+memory. The text is read CHUNK bytes at a time and only what is not yet consumed is
+kept, so a document all on one line takes no more memory than one laid out line by
+line; an element is read whole however long it is. A value that does not decode is
+read further only if the error may come from the end of what has been read (a token
+cut in two): an error earlier in the text is reported at once, the rest left unread.
+Every error is a FormatError naming the file, the JSON path and the line.
 """
 import codecs
 import json
+import re
 
 from ..errors import FormatError
 
 CHUNK = 1 << 16
-_SPACE = " \t\n\r"
+_SPACES = re.compile("[ \t\n\r]*").match
+_BLANKS = re.compile("[ \t\r]*").match
+_LONGEST_TOKEN = 16         # "-Infinity", "\\uXXXX", "1e+": what a cut may leave unfinished
 MAX_DIGITS = 400                        # an integer longer than this is nobody's data
 
 
@@ -51,6 +59,13 @@ def _short(text):
 
 DECODER = json.JSONDecoder(parse_int=_int, parse_constant=_constant,
                            object_pairs_hook=_object)
+_decode = DECODER.raw_decode
+_scan = DECODER.scan_once               # raw_decode without its wrapper: the C scanner
+_AFTER_ELEMENT = re.compile("[ \t\n\r]*([,\\]])").match
+
+
+def _at(path, index):
+    return path if index is None else "%s[%d]" % (path, index)
 
 
 def loads(text, file=None, path="$"):
@@ -103,21 +118,13 @@ class Reader:
     def _line_at(self, pos):
         return self.line + self.buf.count("\n", 0, pos)
 
-    def current_line(self):
-        """The rest of the current line, without consuming it."""
-        end = self.buf.find("\n", self.pos)
-        while end < 0 and self._more():
-            end = self.buf.find("\n", self.pos)
-        return self.buf[self.pos:end if end >= 0 else len(self.buf)]
-
     def fail(self, message, path, pos=None):
         at = self._line_at(self.pos if pos is None else pos)
         raise FormatError("%s (line %d)" % (message, at), self.file, path)
 
     def skip_space(self):
         while True:
-            while self.pos < len(self.buf) and self.buf[self.pos] in _SPACE:
-                self.pos += 1
+            self.pos = _SPACES(self.buf, self.pos).end()
             if self.pos < len(self.buf) or not self._more():
                 return
 
@@ -133,27 +140,41 @@ class Reader:
         self.pos += 1
 
     # --- values --------------------------------------------------------------------
-    def value(self, path):
-        """The next whole JSON value."""
+    def value(self, path, index=None):
+        """The next whole JSON value (path, or path[index], names it in an error)."""
+        buf = self.buf
+        pos = _SPACES(buf, self.pos).end()
+        try:                            # the usual case, at C speed: a whole value that
+            v, end = _scan(buf, pos)    # ends well before the end of what has been read
+            if end < len(buf) - _LONGEST_TOKEN:
+                self.pos = end
+                return v
+        except (Exception, RecursionError):
+            pass                        # said properly below
         self.skip_space()
         while True:
             try:
-                v, end = DECODER.raw_decode(self.buf, self.pos)
+                v, end = _decode(self.buf, self.pos)
             except _Reject as e:
-                self.fail(str(e), path)
+                self.fail(str(e), _at(path, index))
             except RecursionError:
-                self.fail("nested too deeply", path)
-            except ValueError as e:    # JSONDecodeError, or int() over its digit limit
-                # the value may just continue beyond what has been read: read more
-                if self._more(len(self.buf)):
+                self.fail("nested too deeply", _at(path, index))
+            except json.JSONDecodeError as e:
+                # only a value cut off by the end of what has been read may be fine:
+                # the error is then at most a token from the end (or in an unterminated
+                # string); an error further back is reported now, the rest left unread
+                if not self.eof and (e.pos >= len(self.buf) - _LONGEST_TOKEN
+                                     or e.msg.startswith("Unterminated string")):
+                    self._more(len(self.buf) - self.pos)
                     continue
-                if not isinstance(e, json.JSONDecodeError):
-                    self.fail(str(e), path)
-                self.fail("not JSON: %s" % e.msg, path, e.pos)
-            # a number at the very end of the buffer may go on in the next chunk
-            if end == len(self.buf) and not self.eof and not isinstance(v, (dict, list, str)):
-                if self._more():
-                    continue
+                self.fail("not JSON: %s" % e.msg, _at(path, index), e.pos)
+            except ValueError as e:     # int() over its digit limit
+                self.fail(str(e), _at(path, index))
+            # a number near the end of the buffer may go on in the next chunk ("1.5e|10")
+            if end > len(self.buf) - _LONGEST_TOKEN and not self.eof and \
+                    not isinstance(v, (dict, list, str)):
+                self._more()            # (which moves the buffer: decode again)
+                continue
             self.pos = end
             return v
 
@@ -191,8 +212,14 @@ class Reader:
             return
         i = 0
         while True:
-            yield self.value("%s[%d]" % (path, i))
+            yield self.value(path, i)
             i += 1
+            after = _AFTER_ELEMENT(self.buf, self.pos)
+            if after is not None:
+                self.pos = after.end()
+                if after.group(1) == ",":
+                    continue
+                return
             if self.peek() == ",":
                 self.pos += 1
                 continue
@@ -204,9 +231,21 @@ class Reader:
         if self.peek():
             self.fail("extra data after the JSON value", "$")
 
-    def lines(self, path):
-        """JSON lines: one value per line until the end."""
-        i = 0
+    def lines(self, path, first=0):
+        """JSON lines: one value per line until the end (path[first] is the next)."""
+        i = first
         while self.peek():
-            yield self.value("%s[%d]" % (path, i))
+            yield self.value(path, i)
             i += 1
+
+    def line_ends_here(self):
+        """Whether only blanks are left on the current line (or nothing at all)."""
+        while True:
+            blanks = _BLANKS(self.buf, self.pos).end()
+            if blanks < len(self.buf):
+                return self.buf[blanks] == "\n"
+            if not self._more():
+                return True
+
+    def line_number(self):
+        return self._line_at(self.pos)

@@ -3,7 +3,7 @@ x, y, W, b, learning_rate, iterations; and the words that describe it to people.
 from ..core.checks import problem
 from ..core.datasets import ARTICLE
 from ..core.model import THRESHOLD
-from ..formats.fileformat import SCENARIO, open_document
+from ..formats.reader import SCENARIO, open_document
 from .show import SMALL, data, matrix, number
 
 

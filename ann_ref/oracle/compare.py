@@ -9,7 +9,7 @@ import os
 
 from ..core.bits import bits_to_float, ulp_distance
 from ..errors import FormatError
-from ..formats.fileformat import GOLDEN, TRACE, open_document
+from ..formats.reader import GOLDEN, TRACE, open_document
 from ..progress import progress
 
 DEFAULT_LINES = 20
@@ -159,6 +159,9 @@ def compare(golden_path, trace_path, max_ulp=0, keep=DEFAULT_LINES, trace_label=
             report.obtained_entries += 1
             report.compared += 1
             _, W_o, b_o = entry
+            if b_e == b_o and W_e == W_o:   # all bits equal: nothing to look at
+                previous = (W_e, b_e)
+                continue
             differs = False
             for (field, e), (_, o) in zip(_fields(W_e, b_e), _fields(W_o, b_o)):
                 if e == o:
