@@ -1,7 +1,6 @@
 """The mistakes themselves: each the spec's step (step.Spec) with one thing done the way
 real code does it. Their ids and descriptions are in __init__.py."""
 import math
-from fractions import Fraction
 
 from ...core.exponential import exp as correct_exp
 from . import arithmetic as ar
@@ -269,71 +268,80 @@ class Extended(Spec):
     precision control set to double) with the x87's wide exponent range, intermediates
     kept in registers, rounded again to binary64 when stored: z, s, e, dW, db and the
     new W and b are stored. With 53 bits the double rounding remains for results that
-    are subnormal in binary64."""
+    are subnormal in binary64.
+
+    A register holds a float (zeros, inf, NaN, and stored values) or (N, E), N·2^E."""
     def __init__(self, bits):
         self.bits = bits
 
-    def _op(self, p, q, op):
+    def _op(self, p, q, kind):
         if isinstance(p, float) and isinstance(q, float) and not (
-                ar.is_finite(p) and ar.is_finite(q)):
-            return op(p, q)
-        pf, qf = (v if isinstance(v, Fraction) else Fraction(v) if ar.is_finite(v) else v
-                  for v in (p, q))
-        if not isinstance(pf, Fraction) or not isinstance(qf, Fraction):
-            return op(ar.store(p), ar.store(q))      # inf or NaN with a finite value
-        if op is _DIV and qf == 0:
-            return op(ar.store(p), ar.store(q))
-        exact = op(pf, qf)
-        if exact == 0:                               # the sign of zero, as IEEE says
-            return op(ar.store(p) if p else p, ar.store(q) if q else q)
-        r = ar.extended(exact, self.bits)
-        return r if isinstance(r, Fraction) else r   # ±inf is a float
+                p and q and ar.is_finite(p) and ar.is_finite(q)):
+            return _FLOAT_OPS[kind](p, q)           # zeros, inf, NaN: IEEE decides
+        P = p if isinstance(p, tuple) else ar.parts(p) if p and ar.is_finite(p) else None
+        Q = q if isinstance(q, tuple) else ar.parts(q) if q and ar.is_finite(q) else None
+        if P is None or Q is None:                  # a zero, inf or NaN with a number
+            return _FLOAT_OPS[kind](_store(p), _store(q))
+        (Np, Ep), (Nq, Eq) = P, Q
+        if kind == "mul":
+            N, E = Np * Nq, Ep + Eq
+        elif kind == "div":
+            k = self.bits + 3 + Nq.bit_length() - Np.bit_length()
+            k = max(k, 0)
+            N, R = divmod(abs(Np) << k, abs(Nq))
+            N = (N << 1) | (1 if R else 0)          # a sticky bit keeps the rounding right
+            N = -N if (Np < 0) != (Nq < 0) else N
+            E = Ep - Eq - k - 1
+        else:
+            if kind == "sub":
+                Nq = -Nq
+            E = min(Ep, Eq)
+            N = (Np << (Ep - E)) + (Nq << (Eq - E))
+            if N == 0:
+                return 0.0                          # x − x = +0
+        N, E = ar.round_int(N, E, self.bits, -16382)
+        return (N, E)
 
     def mul(self, p, q):
-        return self._op(p, q, _MUL)
+        return self._op(p, q, "mul")
 
     def add(self, p, q):
-        return self._op(p, q, _ADD)
+        return self._op(p, q, "add")
 
     def sub(self, p, q):
-        return self._op(p, q, _SUB)
+        return self._op(p, q, "sub")
 
     def div(self, p, q):
-        return self._op(p, q, _DIV)
+        return self._op(p, q, "div")
 
     def weighted_sum(self, W_column, x_column, b):
-        return ar.store(Spec.weighted_sum(self, W_column, x_column, b))
+        return _store(Spec.weighted_sum(self, W_column, x_column, b))
 
     def sigmoid_row(self, z_row):
-        return [ar.store(v) for v in Spec.sigmoid_row(self, z_row)]
+        return [_store(v) for v in Spec.sigmoid_row(self, z_row)]
 
     def error(self, u, y):
-        return ar.store(Spec.error(self, u, y))
-
-    def dW_total(self, x_row, e_row):
-        return Spec.dW_total(self, x_row, e_row)     # kept in a register until divided
+        return _store(Spec.error(self, u, y))
 
     def mean(self, total, m):
-        return ar.store(Spec.mean(self, total, m))
+        return _store(Spec.mean(self, total, m))
 
     def update(self, w, a, d):
-        return ar.store(Spec.update(self, w, a, d))
+        return _store(Spec.update(self, w, a, d))
 
 
-def _MUL(p, q):
-    return p * q
+def _store(v):
+    """A register stored into a double: rounded a second time (to 53 bits, subnormals
+    with fewer)."""
+    if isinstance(v, float):
+        return v
+    N, E = v
+    result = ar.to_float(*ar.round_int(N, E, 53, -1022))
+    return result if result else (-0.0 if N < 0 else 0.0)
 
 
-def _ADD(p, q):
-    return p + q
-
-
-def _SUB(p, q):
-    return p - q
-
-
-def _DIV(p, q):
-    return p / q
+_FLOAT_OPS = {"mul": lambda p, q: p * q, "add": lambda p, q: p + q,
+              "sub": lambda p, q: p - q, "div": lambda p, q: p / q}
 
 
 # --- division and association --------------------------------------------------------
