@@ -41,8 +41,8 @@ MISTAKES = [
           "compiler on CPU)", v.FusedUpdateLibm),
     entry("blas-dot:gemm", "W.T·x and x·e.T by BLAS dgemm: one FMA accumulator per entry, "
           "started at 0", v.GemmDot),
-    entry("blas-dot:ddot", "z and dW by OpenBLAS's Haswell ddot: 16 FMA lanes, "
-          "combined at the end", v.BlasDdot),
+    entry("blas-dot:ddot", "z and dW by OpenBLAS's AVX-512 ddot: 32 and 16 FMA "
+          "lanes, combined at the end", v.BlasDdot),
     entry("float32", "binary32 throughout (inputs, every result, exp)", v.Float32),
     entry("extended-precision:x87", "x87 extended precision: 64-bit significands in "
           "registers, rounded again to binary64 when stored", lambda: v.Extended(64)),

@@ -36,3 +36,18 @@ def matrix(mistakes, scenarios):
         for m in mistakes:
             out[(m["id"], s["name"])] = first_difference(m, s, expected)
     return out
+
+
+def table(result, mistakes, scenarios):
+    """The matrix as Markdown: a row per mistake, a column per golden file (numbered,
+    with a key below), ● where the file catches the mistake, · where it does not."""
+    lines = ["| mistake | " + " | ".join(str(i + 1) for i in range(len(scenarios)))
+             + " | caught by |",
+             "|---|" + "---|" * len(scenarios) + "---|"]
+    for m in mistakes:
+        cells = ["●" if result[(m["id"], s["name"])] is not None else "·" for s in scenarios]
+        lines.append("| `%s` | %s | %d |" % (m["id"], " | ".join(cells), cells.count("●")))
+    lines.append("")
+    lines.append("Files: " + ", ".join("%d `%s.json`" % (i + 1, s["name"])
+                                       for i, s in enumerate(scenarios)) + ".")
+    return "\n".join(lines) + "\n"

@@ -112,9 +112,10 @@ def numpy_pairwise(add, a):
 
 
 def numpy_reduce(add, a):
-    """np.add.reduce of a contiguous row: the first element is the start, and the
-    others are added as one pairwise sum."""
-    return add(a[0], numpy_pairwise(add, a[1:])) if len(a) > 1 else a[0]
+    """np.add.reduce of a contiguous row: one pairwise sum of all of it, added to the
+    reduction's start, the identity +0.0 (so a sum of −0.0 is +0.0; checked against the
+    installed NumPy by tests/test_mistakes.py)."""
+    return add(0.0, numpy_pairwise(add, a))
 
 
 class NumpySums(Spec):
@@ -185,25 +186,29 @@ class GemmDot(Spec):
         return fma_dot(x_row, e_row, 0.0)
 
 
-def ddot_haswell(u, v):
-    """OpenBLAS's ddot for contiguous vectors on Haswell (kernel/x86_64/ddot.c and
-    ddot_microk_haswell-2.c): the first n − n mod 16 products go into 16 lanes (four
-    4-wide registers) by FMA from 0; each register's halves are added, then registers
-    4+5 and 6+7, then those two, then the two lanes (vhaddpd); the result is added to
-    dot = 0.0, and the rest of the products are added one by one, contracted to FMA."""
+def ddot_skylakex(u, v):
+    """OpenBLAS's ddot for contiguous vectors on AVX-512 CPUs (kernel/x86_64/ddot.c and
+    ddot_microk_skylakex-2.c): of the first n1 = n − n mod 16 products, blocks of 32 go
+    into 32 lanes (four 8-wide registers) by FMA from 0, each register folded into 4
+    lanes (low half + high half); the rest of the n1 into 16 lanes (four 4-wide
+    registers) by FMA; the registers are added ((r0 + r1) + r2) + r3, the halves of the
+    result added, then its two lanes. The last n mod 16 products are added one by one,
+    contracted to FMA by the compiler."""
     n = len(u)
     n1 = n - n % 16
+    n32 = n1 - n1 % 32
     dot = 0.0
     if n1:
         lanes = [0.0] * 16
-        for i in range(0, n1, 16):
+        if n32:
+            wide = [0.0] * 32
+            for i in range(0, n32, 32):
+                wide = [ar.fma(u[i + k], v[i + k], wide[k]) for k in range(32)]
+            lanes = [wide[8 * r + k] + wide[8 * r + 4 + k] for r in range(4) for k in range(4)]
+        for i in range(n32, n1, 16):
             lanes = [ar.fma(u[i + k], v[i + k], lanes[k]) for k in range(16)]
-        halves = [[lanes[4 * r] + lanes[4 * r + 2], lanes[4 * r + 1] + lanes[4 * r + 3]]
-                  for r in range(4)]
-        r45 = [halves[0][k] + halves[1][k] for k in range(2)]
-        r67 = [halves[2][k] + halves[3][k] for k in range(2)]
-        r = [r45[k] + r67[k] for k in range(2)]
-        dot = r[0] + r[1]
+        r = [((lanes[k] + lanes[4 + k]) + lanes[8 + k]) + lanes[12 + k] for k in range(4)]
+        dot = (r[0] + r[2]) + (r[1] + r[3])
     for i in range(n1, n):
         dot = ar.fma(v[i], u[i], dot)
     return dot
@@ -212,10 +217,10 @@ def ddot_haswell(u, v):
 class BlasDdot(Spec):
     """z and dW by OpenBLAS's ddot (`np.dot` of two vectors, `x[f] @ e[o]`)."""
     def weighted_sum(self, W_column, x_column, b):
-        return self.add(ddot_haswell(W_column, x_column), b)
+        return self.add(ddot_skylakex(W_column, x_column), b)
 
     def dW_total(self, x_row, e_row):
-        return ddot_haswell(x_row, e_row)
+        return ddot_skylakex(x_row, e_row)
 
 
 # --- precision ---------------------------------------------------------------------------
