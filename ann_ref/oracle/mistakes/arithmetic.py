@@ -60,8 +60,10 @@ def fma(p, q, r):
             return _math_fma(p, q, r)
         except (OverflowError, ValueError):
             pass                          # CPython raises where IEEE gives inf or NaN
-    if not (is_finite(p) and is_finite(q) and is_finite(r)):
-        return p * q + r                  # inf and NaN: one rounding changes nothing
+    if not (is_finite(p) and is_finite(q)):
+        return p * q + r                  # inf·x and NaN: one rounding changes nothing
+    if not is_finite(r):
+        return r                          # the exact p·q is finite, even if p*q overflows
     Np, Ep = parts(p)
     Nq, Eq = parts(q)
     Nr, Er = parts(r)

@@ -6,9 +6,10 @@ from ...core.training import states as reference_states
 from . import states
 
 
-def _key(W, b):
+def key(W, b):
+    """A state as bits (every NaN the same, as in the files)."""
     return [float_to_bits(u) if u == u else -1 for row in W for u in row] + [
-        float_to_bits(b) if b == b else -1]          # every NaN the same, as in the files
+        float_to_bits(b) if b == b else -1]
 
 
 def reference(scenario):
@@ -16,14 +17,14 @@ def reference(scenario):
     s = scenario
     x, y, W, b, a, n, variant = problem(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
                                         s["iterations"], s["variant"])
-    return [_key(W_k, b_k) for W_k, b_k in reference_states(x, y, W, b, a, n, variant)]
+    return [key(W_k, b_k) for W_k, b_k in reference_states(x, y, W, b, a, n, variant)]
 
 
 def first_difference(mistake, scenario, expected):
     """The first iteration where the mistake's state differs from `expected` (bit keys),
     or None when every state agrees."""
     for k, (W, b) in enumerate(states(mistake, scenario)):
-        if _key(W, b) != expected[k]:
+        if key(W, b) != expected[k]:
             return k
     return None
 
