@@ -1,5 +1,8 @@
 """Every golden scenario does what its flags say, and every common mistake of a
 backend changes the bits of at least one golden file."""
+import math
+import platform
+
 import pytest
 
 from ann_ref.core.bits import float_to_bits
@@ -116,6 +119,37 @@ def test_a_flag_catches_the_mistakes_it_promises(s):
 def test_real_valued_threshold_no_longer_claims_fma():
     # e is −1, 0 or 1 there, so x·e is exact and an FMA in dW changes nothing
     assert "fma" not in BY_NAME["real-valued-threshold"]["flags"]
+
+
+def test_exp_table_satisfies_its_schema():
+    import json
+    import os
+    jsonschema = pytest.importorskip("jsonschema")
+    from helpers import ROOT
+    with open(os.path.join(ROOT, "golden", "exp.schema.json"), encoding="utf-8") as f:
+        schema = json.load(f)
+    with open(os.path.join(ROOT, "golden", "exp.json"), encoding="utf-8") as f:
+        table = json.load(f)
+    jsonschema.validate(table, schema)
+    table["vectors"][0]["result"] = "7FF8000000000000"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(table, schema)
+
+
+def test_probe_flags_are_true():
+    from ann_ref.core.model import sigmoid
+    for s in SCENARIOS:
+        (x, y, a, variant), trajectory = run(s)
+        if "division" in s["flags"]:
+            m = len(x[0])
+            assert m & (m - 1), s["name"]                 # not a power of two: 1/m inexact
+        if "sigmoid-probe" in s["flags"]:
+            z = x[-1]
+            W1 = trajectory[1][0]
+            assert all(W1[j][0] == -sigmoid(z[j]) for j in range(len(z))), s["name"]
+        if "exp-misrounded" in s["flags"] and platform.libc_ver()[0] == "glibc":
+            from ann_ref.core.exponential import exp
+            assert any(math.exp(-v) != exp(-v) for v in x[-1]), s["name"]   # glibc's
 
 
 def test_exp_table_is_correctly_rounded_by_an_independent_evaluation():
