@@ -23,14 +23,15 @@ def numpy_exp():
 
 
 class NumpyDot(Spec):
-    """z and dW with np.dot of float64 vectors (BLAS ddot)."""
-    def weighted_sum(self, W_column, x_column, b):
+    """The article's products: z = np.dot(W.T, x) + b and dW = np.dot(x, e.T) / m, on
+    float64 arrays (BLAS dgemm or dgemv, whichever NumPy picks for the shapes)."""
+    def z_matrix(self, W, x, b):
         with np.errstate(all="ignore"):
-            return float(np.dot(np.array(W_column), np.array(x_column))) + b
+            return (np.dot(np.array(W).T, np.array(x)) + b).tolist()
 
-    def dW_total(self, x_row, e_row):
+    def dW_totals(self, x, e):
         with np.errstate(all="ignore"):
-            return float(np.dot(np.array(x_row), np.array(e_row)))
+            return np.dot(np.array(x), np.array(e, dtype=np.float64).T).tolist()
 
 
 class NumpySum(Spec):
@@ -76,7 +77,8 @@ class V8Exp:
 
 NUMPY = [
     entry("exp:numpy", "np.exp of a row of z (NumPy's SIMD exp)", numpy_exp),
-    entry("blas-dot:numpy", "z and dW by np.dot of float64 vectors", NumpyDot),
+    entry("blas-dot:numpy", "z = np.dot(W.T, x) + b and dW = np.dot(x, e.T) / m, as "
+          "the article writes them", NumpyDot),
     entry("sum-order:numpy-sum", "dW and db by np.sum", NumpySum),
 ]
 V8 = [entry("exp:v8", "V8's Math.exp (through node)", lambda: RowExp(V8Exp.row))]

@@ -170,3 +170,22 @@ def test_trace_lines_are_the_trace_format(tmp_path):
                           os.path.join(ROOT, "golden", "article.json"), str(path)],
                          capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 1 and "Traceback" not in out.stderr
+
+
+def test_gemm_model_is_np_dot_of_small_matrices():
+    np = pytest.importorskip("numpy")
+    rng = random.Random(6)
+    def r():
+        return rng.uniform(-1, 1) * 10 ** rng.randint(-5, 5)
+    same = total = 0
+    for O, F, S in ((2, 3, 20), (3, 2, 4), (2, 2, 9)):
+        for _ in range(20):
+            Wt = [[r() for _ in range(F)] for _ in range(O)]
+            x = [[r() for _ in range(S)] for _ in range(F)]
+            Z = np.dot(np.array(Wt), np.array(x)).tolist()
+            for o in range(O):
+                for j in range(S):
+                    total += 1
+                    same += Z[o][j] == v.fma_dot(Wt[o], [x[f][j] for f in range(F)], 0.0)
+    if same != total:
+        pytest.skip("this machine's BLAS sums small matrix products in another order")

@@ -86,14 +86,24 @@ class Spec:
     def step(self, x, y, W, b, a, logistic):
         F, S, O = len(x), len(x[0]), len(y)
         m = self.load(float(S))
-        x_columns = [[x[f][j] for f in range(F)] for j in range(S)]
-        W_columns = [[W[f][o] for f in range(F)] for o in range(O)]
-        z = [[self.weighted_sum(W_columns[o], x_columns[j], b) for j in range(S)]
-             for o in range(O)]
+        z = self.z_matrix(W, x, b)
         s = [self.sigmoid_row(row) for row in z]
         e = [[self.error(s[o][j] if logistic else self.predict(s[o][j]), y[o][j])
               for j in range(S)] for o in range(O)]
-        W_next = [[self.new_weight(W[f][o], a, self.dW_total(x[f], e[o]), m)
-                   for o in range(O)] for f in range(F)]
+        dW = self.dW_totals(x, e)
+        W_next = [[self.new_weight(W[f][o], a, dW[f][o], m) for o in range(O)]
+                  for f in range(F)]
         b_next = self.new_weight(b, a, self.db_total(e), m)
         return W_next, b_next
+
+    def z_matrix(self, W, x, b):
+        """Step 1 for every output o and sample j: z is outputs × samples."""
+        F, S, O = len(x), len(x[0]), len(W[0])
+        x_columns = [[x[f][j] for f in range(F)] for j in range(S)]
+        W_columns = [[W[f][o] for f in range(F)] for o in range(O)]
+        return [[self.weighted_sum(W_columns[o], x_columns[j], b) for j in range(S)]
+                for o in range(O)]
+
+    def dW_totals(self, x, e):
+        """Step 6 before the division, for every feature f and output o."""
+        return [[self.dW_total(x_row, e_row) for e_row in e] for x_row in x]

@@ -176,9 +176,11 @@ class FusedUpdateLibm(LibmExp, FusedUpdate):
 
 
 class GemmDot(Spec):
-    """np.dot on matrices, through BLAS dgemm: each entry of W.T·x and x·e.T is one
-    accumulator started at 0 and updated by an FMA for every k in order (OpenBLAS's
-    dgemm kernels), so the first product is fused into +0.0."""
+    """Matrix products through BLAS dgemm: each entry of W.T·x and x·e.T is one
+    accumulator started at 0 and updated by an FMA for every k in order, so the first
+    product is fused into +0.0. This is what OpenBLAS's dgemm gives np.dot on this
+    machine for a short inner dimension and at least two rows (tests/test_mistakes.py);
+    a one-row product goes to dgemv, and a long one is blocked, in other orders."""
     def weighted_sum(self, W_column, x_column, b):
         return self.add(fma_dot(W_column, x_column, 0.0), b)
 
