@@ -10,8 +10,9 @@ NOTES = {
     "article": "The example of the article, exactly as its NumPy program runs it.",
     "threshold": "The article's rule: the error is y_pred − y, where y_pred = 1 if "
                  "s ≥ 0.5 else 0. Only a flipped prediction changes the bits.",
-    "logistic": "The error is s − y (gradient descent on cross-entropy), so every bit "
-                "of exp and of the sigmoid reaches W and b.",
+    "logistic": "The error is s − y (gradient descent on cross-entropy), so exp and the "
+                "sigmoid reach W and b, though W − a·dW can absorb a last-bit "
+                "difference of s (sigmoid-probe.json shows every bit).",
     "converges": "A state is reached that no later update changes; the entries after "
                  "it repeat it.",
     "never-converges": "No W and b classify every sample, so every update changes the state.",
