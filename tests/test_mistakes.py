@@ -14,6 +14,7 @@ import pytest
 from ann_ref.catalogue.scenarios import BY_NAME, SCENARIOS
 from ann_ref.oracle.mistakes import BY_ID, MISTAKES, cause, states, trace_lines
 from ann_ref.oracle.mistakes import arithmetic as ar
+from ann_ref.oracle.mistakes import precision as pr
 from ann_ref.oracle.mistakes import variants as v
 from ann_ref.oracle.mistakes.step import Spec
 from helpers import ROOT
@@ -94,17 +95,17 @@ print('ok')
 
 
 def test_x87_rounds_twice_and_pc53_only_for_subnormals():
-    x87, pc53 = v.Extended(64), v.Extended(53)
+    x87, pc53 = pr.Extended(64), pr.Extended(53)
     # 1 + 2^-53 + 2^-64: 64 bits keep it; stored, the tie rounds to even: 1.0; once: up
     third = 2.0 ** -53 + 2.0 ** -64
-    assert v._store(x87.add(1.0, third)) == 1.0 and 1.0 + third == 1.0 + 2.0 ** -52
-    assert v._store(pc53.add(1.0, third)) == 1.0 + 2.0 ** -52
+    assert pr._store(x87.add(1.0, third)) == 1.0 and 1.0 + third == 1.0 + 2.0 ** -52
+    assert pr._store(pc53.add(1.0, third)) == 1.0 + 2.0 ** -52
     # a subnormal product 2^-1075·(1 + 2^-53 − 2^-105): just above half the least
     # subnormal, so once rounded it is 2^-1074; at 53 bits it is first 2^-1075, a tie,
     # which the store rounds to even: 0
     p, q = 2.0 ** -1000 * (1 + 2.0 ** -52), 2.0 ** -75 * (1 - 2.0 ** -53)
     assert p * q == 2.0 ** -1074
-    assert bits(v._store(pc53.mul(p, q))) == 0
+    assert bits(pr._store(pc53.mul(p, q))) == 0
 
 
 def test_numpy_models_match_numpy():
@@ -143,8 +144,8 @@ def test_one_mistake_changes_what_it_says():
     assert bits(spec.sum([-0.0, -0.0])) == bits(-0.0)
     assert v.StrictThreshold().predict(0.5) == 0.0 and spec.predict(0.5) == 1.0
     assert v.Reciprocal().mean(7.0, 10.0) != 7.0 / 10.0          # 7·0.1 ≠ 7/10
-    assert v.Float32().add(1.0, 2.0 ** -30) == 1.0
-    assert v.FlushSubnormals().mul(2.0 ** -1000, 2.0 ** -40) == 0.0
+    assert pr.Float32().add(1.0, 2.0 ** -30) == 1.0
+    assert pr.FlushSubnormals().mul(2.0 ** -1000, 2.0 ** -40) == 0.0
     assert v.IntegerError().step(x, y, [[-0.0]], 0.0, 0.5, False) is not None
     assert v.ColumnMajorDB().db_total([[1.0, 2.0 ** -53], [2.0 ** -53, 0.0]]) == 1.0
     assert spec.db_total([[1.0, 2.0 ** -53], [2.0 ** -53, 0.0]]) == 1.0

@@ -10,6 +10,7 @@ These are written from the spec alone and share no code with the diagnosis that 
 causes (ann_ref.oracle.diagnose), which is scored against them.
 """
 from ...core.bits import float_to_bits, from_hex, hex_bits
+from . import precision as p
 from . import variants as v
 from .step import Spec
 
@@ -43,14 +44,14 @@ MISTAKES = [
           "started at 0", v.GemmDot),
     entry("blas-dot:ddot", "z and dW by OpenBLAS's AVX-512 ddot: 32 and 16 FMA "
           "lanes, combined at the end", v.BlasDdot),
-    entry("float32", "binary32 throughout (inputs, every result, exp)", v.Float32),
+    entry("float32", "binary32 throughout (inputs, every result, exp)", p.Float32),
     entry("extended-precision:x87", "x87 extended precision: 64-bit significands in "
-          "registers, rounded again to binary64 when stored", lambda: v.Extended(64)),
+          "registers, rounded again to binary64 when stored", lambda: p.Extended(64)),
     entry("extended-precision:pc53", "x87 with the precision control at 53 bits: the "
           "wide exponent range still rounds subnormal results twice",
-          lambda: v.Extended(53)),
+          lambda: p.Extended(53)),
     entry("flush-subnormals", "subnormals flushed to zero (FTZ and DAZ)",
-          v.FlushSubnormals),
+          p.FlushSubnormals),
     entry("division-by-reciprocal", "dW and db multiplied by 1/m instead of divided by m",
           v.Reciprocal),
     entry("reassociation", "a·(Σ/m) re-associated into Σ·(a/m)", v.Reassociated),
