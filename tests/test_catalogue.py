@@ -92,7 +92,8 @@ def test_flags_are_true(s):
 FLAG_CATCHES = {
     ("summation-order", None): ["sum-order:reverse", "sum-order:pairwise"],
     ("fma", None): ["fma:z", "fma:dW"],
-    ("division", None): ["division-by-reciprocal", "reassociation"],
+    ("division", None): ["division-by-reciprocal", "reassociation",
+                         "reassociation:scaled-first"],
     ("exp-misrounded", None): ["exp:libm"],
     ("sigmoid-probe", None): ["sigmoid-form:split", "sigmoid-form:exp-ratio"],
     ("subnormal", None): ["flush-subnormals"],

@@ -55,6 +55,7 @@ MISTAKES = [
     entry("division-by-reciprocal", "dW and db multiplied by 1/m instead of divided by m",
           v.Reciprocal),
     entry("reassociation", "a·(Σ/m) re-associated into Σ·(a/m)", v.Reassociated),
+    entry("reassociation:scaled-first", "a·(Σ/m) computed as (a·Σ)/m", v.ScaledFirst),
     entry("threshold-strict", "y_pred = 1 if s > 0.5 (strict)", v.StrictThreshold),
     entry("sigmoid-form:split", "the \"stable\" sigmoid: exp(z)/(1 + exp(z)) for z < 0",
           v.SplitSigmoid),

@@ -239,6 +239,12 @@ class Reassociated(Spec):
         return self.sub(w, self.mul(total, self.div(a, m)))
 
 
+class ScaledFirst(Spec):
+    """a·(Σ/m) computed as (a·Σ)/m: the learning rate applied before the mean."""
+    def new_weight(self, w, a, total, m):
+        return self.sub(w, self.div(self.mul(a, total), m))
+
+
 # --- the sigmoid and the prediction ----------------------------------------------------
 
 class StrictThreshold(Spec):
