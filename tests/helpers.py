@@ -10,6 +10,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GOLDEN = os.path.join(ROOT, "golden")
 
 
+def golden_names():
+    """The golden trace files: those the manifest lists (exp.json, the schemas and the
+    README are not traces)."""
+    import json
+    with open(os.path.join(GOLDEN, "manifest.json")) as f:
+        return sorted(json.load(f)["files"])
+
+
 def cli(*args, input=None, cwd=None, timeout=120, stdout=subprocess.PIPE, env=None):
     """Run `python -m ann_ref ARGS` from the checkout; (exit status, stdout, stderr).
     stdout may be an open file instead (then "" is returned for it); env adds variables."""

@@ -14,7 +14,7 @@ from ann_ref.core.libm import sigmoid_libm
 from ann_ref.core.model import LOGISTIC, THRESHOLD, sigmoid, step
 from ann_ref.core.training import states
 from decimal_exp import reference_exp
-from helpers import GOLDEN
+from helpers import GOLDEN, golden_names
 
 INF = float("inf")
 NAN = float("nan")
@@ -109,16 +109,11 @@ def test_another_sigmoid_is_asked_for_each_z():
 
 # --- the catalogue: every state of every golden trace ---------------------------------
 
-def golden_files():
-    with open(os.path.join(GOLDEN, "manifest.json")) as fh:
-        return sorted(json.load(fh)["files"])
-
-
 def unhex(A):
     return [[f(int(h, 16)) for h in row] for row in A]
 
 
-@pytest.mark.parametrize("name", golden_files())
+@pytest.mark.parametrize("name", golden_names())
 def test_every_step_of_every_golden_trace(name):
     with open(os.path.join(GOLDEN, name)) as fh:
         document = json.load(fh)

@@ -9,10 +9,9 @@ import pytest
 
 from ann_ref.learn.loss import cross_entropy, misclassified
 from ann_ref.learn.steps import Step
-from helpers import GOLDEN
+from helpers import GOLDEN, golden_names
 
-FILES = sorted(f for f in os.listdir(GOLDEN) if f.endswith(".json")
-               and f not in ("manifest.json", "schema.json"))
+FILES = golden_names()
 
 
 def f64(h):

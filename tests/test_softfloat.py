@@ -14,7 +14,7 @@ import pytest
 
 from ann_ref.core import bits, softfloat, trace
 from ann_ref.core.softfloat import Binary64
-from helpers import ROOT
+from helpers import ROOT, golden_names
 
 GOLDEN = os.path.join(ROOT, "golden")
 
@@ -212,9 +212,7 @@ def test_software_path_reproduces_golden_files(name):
 
 @pytest.mark.slow
 def test_software_path_reproduces_the_whole_catalogue():
-    with open(os.path.join(GOLDEN, "manifest.json")) as fh:
-        names = sorted(json.load(fh)["files"])
-    for name in names:
+    for name in golden_names():
         scenario, expected = golden_scenario(name)
         assert list(trace.trace_bits(scenario, software=True)) == expected, name
 

@@ -13,7 +13,7 @@ import json
 
 from ..core.bits import bits_to_float, hex_bits
 from ..core.exponential import exp
-from ..formats.fileformat import number
+from ..formats.writer import number
 from .scenarios import BY_NAME
 
 FILENAME = "exp.json"

@@ -159,9 +159,27 @@ def first_difference(path):
     return None
 
 
+def golden_names(folder):
+    """The golden traces of the folder: the files its manifest lists."""
+    with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as f:
+        return sorted(json.load(f)["files"])
+
+
+def exp_differences(path):
+    """The vectors of an exp table (golden/exp.json) whose result is not this exp's."""
+    with open(path, encoding="utf-8") as f:
+        vectors = json.load(f)["vectors"]
+    wrong = []
+    for v in vectors:
+        argument = float_of(v["argument"])
+        if bits_of(exp(argument)) != int(v["result"], 16):
+            wrong.append("exp(%r) (%s): %016x, the table has %s" % (
+                argument, v["argument"], bits_of(exp(argument)), v["result"]))
+    return wrong, len(vectors)
+
+
 def main(folder):
-    names = sorted(n for n in os.listdir(folder) if n.endswith(".json")
-                   and n not in ("manifest.json", "schema.json", "exp.json"))
+    names = golden_names(folder)
     failures = 0
     for name in names:
         problem = first_difference(os.path.join(folder, name))
@@ -169,6 +187,13 @@ def main(folder):
         failures += problem is not None
     print("%d golden files, %d reproduced, %d differ" % (len(names), len(names) - failures,
                                                         failures))
+    table = os.path.join(folder, "exp.json")
+    if os.path.exists(table):
+        wrong, count = exp_differences(table)
+        print("exp.json: %d of %d results agree" % (count - len(wrong), count))
+        for line in wrong:
+            print("  " + line)
+        failures += len(wrong)
     return 1 if failures else 0
 
 
