@@ -56,14 +56,14 @@ def test_ids_name_the_causes_the_diagnosis_names():
 def test_fma_emulation_keeps_the_signs_of_zero():
     ar.use_math_fma(False)
     try:
-        assert bits(ar.fma(-1.0, 0.0, -0.0)) == bits(-0.0)     # −0 + −0
-        assert bits(ar.fma(-1.0, 0.0, 0.0)) == bits(0.0)       # −0 + +0
-        assert bits(ar.fma(2.0, 3.0, -6.0)) == bits(0.0)       # x − x = +0
-        assert bits(ar.fma(-2.0 ** -600, 2.0 ** -600, 0.0)) == bits(-0.0)   # underflow
-        assert ar.fma(1.0 + 2.0 ** -52, 1.0 - 2.0 ** -52, -1.0) == -2.0 ** -104
-        assert ar.fma(2.0 ** -1074, 0.5, 0.0) == 0.0           # a tie to even, once
-        assert ar.fma(3 * 2.0 ** -1074, 0.5, 0.0) == 2 * 2.0 ** -1074
-        assert ar.fma(1e200, -1e200, float("inf")) == float("inf")   # p·q exact, finite
+        assert bits(ar.fused_multiply_add(-1.0, 0.0, -0.0)) == bits(-0.0)     # −0 + −0
+        assert bits(ar.fused_multiply_add(-1.0, 0.0, 0.0)) == bits(0.0)       # −0 + +0
+        assert bits(ar.fused_multiply_add(2.0, 3.0, -6.0)) == bits(0.0)       # x − x = +0
+        assert bits(ar.fused_multiply_add(-2.0 ** -600, 2.0 ** -600, 0.0)) == bits(-0.0)   # underflow
+        assert ar.fused_multiply_add(1.0 + 2.0 ** -52, 1.0 - 2.0 ** -52, -1.0) == -2.0 ** -104
+        assert ar.fused_multiply_add(2.0 ** -1074, 0.5, 0.0) == 0.0           # a tie to even, once
+        assert ar.fused_multiply_add(3 * 2.0 ** -1074, 0.5, 0.0) == 2 * 2.0 ** -1074
+        assert ar.fused_multiply_add(1e200, -1e200, float("inf")) == float("inf")   # p·q exact, finite
     finally:
         ar.use_math_fma(True)
 
@@ -86,7 +86,7 @@ for i in range(100000):
     if i %% 7 == 0: v[rng.randrange(3)] = rng.choice([0.0, -0.0])
     try: want = math.fma(*v)
     except OverflowError: continue
-    got = ar.fma(*v)
+    got = ar.fused_multiply_add(*v)
     assert struct.pack('<d', got) == struct.pack('<d', want), (v, got, want)
 print('ok')
 """ % ROOT
@@ -140,8 +140,8 @@ def test_one_mistake_changes_what_it_says():
     spec, x, y = Spec(), [[1.0, 2.0]], [[0.0, 1.0]]
     assert v.BiasFirst().weighted_sum([2.0 ** -53, 2.0 ** -53], [1.0, 1.0], 1.0) == 1.0
     assert spec.weighted_sum([2.0 ** -53, 2.0 ** -53], [1.0, 1.0], 1.0) == 1.0 + 2.0 ** -52
-    assert bits(v.SumFromZero().sum([-0.0, -0.0])) == bits(0.0)
-    assert bits(spec.sum([-0.0, -0.0])) == bits(-0.0)
+    assert bits(v.SumFromZero().add_up([-0.0, -0.0])) == bits(0.0)
+    assert bits(spec.add_up([-0.0, -0.0])) == bits(-0.0)
     assert v.StrictThreshold().predict(0.5) == 0.0 and spec.predict(0.5) == 1.0
     assert v.Reciprocal().mean(7.0, 10.0) != 7.0 / 10.0          # 7·0.1 ≠ 7/10
     assert pr.Float32().add(1.0, 2.0 ** -30) == 1.0

@@ -16,7 +16,7 @@ trace.py uses it only where float is not binary64, or when asked to.
 """
 import struct
 
-from .exponential import exp_bits
+from .exponential import _to_bits, exp_bits
 
 SIGN = 0x8000000000000000
 INF = 0x7FF0000000000000
@@ -47,27 +47,9 @@ def _parts(n):
 
 def _round(sign, M, E):
     """The bits of (-1)**sign * M * 2**E (M > 0 an integer) rounded to nearest, ties to
-    even: to 53 significant bits, or to a multiple of 2**-1074 for a subnormal; inf
-    beyond the largest finite number."""
-    shift = _bit_length(M) - 53           # bits to drop beyond 53 significant ones,
-    if E + shift < -1074:                 # or below 2^-1074 for a subnormal
-        shift = -1074 - E
-    if shift > 0:
-        q = M >> shift
-        rest = M - (q << shift)
-        half = 1 << (shift - 1)
-        if rest > half or (rest == half and q & 1):
-            q += 1
-    else:
-        q = M << -shift
-    E += shift
-    if q >> 53:                           # rounding carried into a 54th bit
-        q >>= 1
-        E += 1
-    n = ((E + 1074) << 52) + q            # exponent field and fraction at once
-    if n >= INF:
-        n = INF
-    return n | (SIGN if sign else 0)
+    even, subnormals and overflow to inf included: exponential's rounding, which is
+    integers only too."""
+    return _to_bits(-M if sign else M, E)
 
 
 def _from_int(i):

@@ -52,7 +52,7 @@ def to_float(N, E):
         return INF if N > 0 else -INF
 
 
-def fma(p, q, r):
+def fused_multiply_add(p, q, r):
     """p·q + r rounded once, with IEEE-754's signs of zero: math.fma where Python has it
     (3.13), else the exact sum in integers rounded once."""
     if _math_fma is not None:

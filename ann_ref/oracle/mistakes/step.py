@@ -28,7 +28,7 @@ class Spec:
     def div(self, p, q):
         return p / q
 
-    def sum(self, terms):
+    def add_up(self, terms):
         """One running sum from the first term, left to right (§3 "Sums")."""
         total = terms[0]
         for t in terms[1:]:
@@ -37,7 +37,7 @@ class Spec:
 
     def dot(self, u, v):
         """Σ u[i]·v[i]: each product rounded, then summed left to right."""
-        return self.sum([self.mul(p, q) for p, q in zip(u, v)])
+        return self.add_up([self.mul(p, q) for p, q in zip(u, v)])
 
     # --- the steps (§3) ----------------------------------------------------------------
     def weighted_sum(self, W_column, x_column, b):
@@ -67,7 +67,7 @@ class Spec:
 
     def db_total(self, e):
         """Step 7 before the division: every e, row by row, left to right."""
-        return self.sum([v for row in e for v in row])
+        return self.add_up([v for row in e for v in row])
 
     def mean(self, total, m):
         return self.div(total, m)

@@ -53,12 +53,12 @@ class RowExp(Spec):
 class BiasFirst(Spec):
     """z = b + W·x: b is the first term of the sum instead of the last."""
     def weighted_sum(self, W_column, x_column, b):
-        return self.sum([b] + [self.mul(w, v) for w, v in zip(W_column, x_column)])
+        return self.add_up([b] + [self.mul(w, v) for w, v in zip(W_column, x_column)])
 
 
 class SumFromZero(Spec):
     """Every sum starts from +0.0 (`total = 0.0; for …: total += t`)."""
-    def sum(self, terms):
+    def add_up(self, terms):
         total = 0.0
         for t in terms:
             total = self.add(total, t)
@@ -68,7 +68,7 @@ class SumFromZero(Spec):
 class ReverseDW(Spec):
     """dW summed from the last sample to the first."""
     def dW_total(self, x_row, e_row):
-        return self.sum([self.mul(p, q) for p, q in zip(x_row, e_row)][::-1])
+        return self.add_up([self.mul(p, q) for p, q in zip(x_row, e_row)][::-1])
 
 
 def pairwise(add, terms):
@@ -131,7 +131,7 @@ class ColumnMajorDB(Spec):
     """db summed column by column (sample by sample, every output of it) instead of row
     by row: a sum over a transposed or Fortran-ordered array."""
     def db_total(self, e):
-        return self.sum([e[o][j] for j in range(len(e[0])) for o in range(len(e))])
+        return self.add_up([e[o][j] for j in range(len(e[0])) for o in range(len(e))])
 
 
 # --- FMA and BLAS ------------------------------------------------------------------------
@@ -144,12 +144,12 @@ def fma_dot(u, v, start=None):
     else:
         total, rest = start, range(len(u))
     for i in rest:
-        total = ar.fma(u[i], v[i], total)
+        total = ar.fused_multiply_add(u[i], v[i], total)
     return total
 
 
 class FmaZ(Spec):
-    """z contracted into FMAs: z = fma(W[f], x[f], z) from the second feature on."""
+    """z contracted into FMAs: z = FMA(W[f], x[f], z) from the second feature on."""
     def weighted_sum(self, W_column, x_column, b):
         return self.add(fma_dot(W_column, x_column), b)
 
@@ -161,9 +161,9 @@ class FmaDW(Spec):
 
 
 class FusedUpdate(Spec):
-    """w − a·d as one FMA: fma(−a, d, w)."""
+    """w − a·d as one FMA: FMA(−a, d, w)."""
     def update(self, w, a, d):
-        return ar.fma(-a, d, w)
+        return ar.fused_multiply_add(-a, d, w)
 
 
 class FmaEverywhere(FmaZ, FmaDW, FusedUpdate):
@@ -205,14 +205,14 @@ def ddot_skylakex(u, v):
         if n32:
             wide = [0.0] * 32
             for i in range(0, n32, 32):
-                wide = [ar.fma(u[i + k], v[i + k], wide[k]) for k in range(32)]
+                wide = [ar.fused_multiply_add(u[i + k], v[i + k], wide[k]) for k in range(32)]
             lanes = [wide[8 * r + k] + wide[8 * r + 4 + k] for r in range(4) for k in range(4)]
         for i in range(n32, n1, 16):
-            lanes = [ar.fma(u[i + k], v[i + k], lanes[k]) for k in range(16)]
+            lanes = [ar.fused_multiply_add(u[i + k], v[i + k], lanes[k]) for k in range(16)]
         r = [((lanes[k] + lanes[4 + k]) + lanes[8 + k]) + lanes[12 + k] for k in range(4)]
         dot = (r[0] + r[2]) + (r[1] + r[3])
     for i in range(n1, n):
-        dot = ar.fma(v[i], u[i], dot)
+        dot = ar.fused_multiply_add(v[i], u[i], dot)
     return dot
 
 
