@@ -16,19 +16,12 @@ trace.py uses it only where float is not binary64, or when asked to.
 """
 import struct
 
-from .exponential import _to_bits, exp_bits
+from .exponential import _bit_length, _parts_of_bits, _to_bits, exp_bits
 
 SIGN = 0x8000000000000000
 INF = 0x7FF0000000000000
 NAN = 0x7FF8000000000000                  # the canonical NaN every result NaN gets
 ONE = 0x3FF0000000000000
-
-try:
-    _bit_length = int.bit_length
-except AttributeError:                    # MicroPython's int has no bit_length
-    def _bit_length(n):
-        return len(bin(n)) - 2            # n > 0 here
-
 
 def _is_nan(n):
     return n & 0x7FFFFFFFFFFFFFFF > INF
@@ -36,13 +29,7 @@ def _is_nan(n):
 
 def _parts(n):
     """(M, E) with |value| == M * 2**E, for the bits n of a finite number; M >= 0."""
-    e = (n >> 52) & 0x7FF
-    M = n & 0xFFFFFFFFFFFFF
-    if e:
-        M |= 0x10000000000000
-    else:
-        e = 1                             # subnormals: the exponent of the least normal
-    return M, e - 1075
+    return _parts_of_bits(n & 0x7FFFFFFFFFFFFFFF)
 
 
 def _round(sign, M, E):
