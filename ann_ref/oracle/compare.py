@@ -5,6 +5,7 @@ Both files are read as streams, so a trace of any length is compared in constant
 memory; the report keeps only the first divergences, the largest distance, and the
 states around the first divergence that the diagnosis needs.
 """
+import collections
 import os
 
 from ..core.bits import bits_to_float, ulp_distance
@@ -69,6 +70,7 @@ class Report:
         self.expected_state = None      #   first divergence, and the expected and obtained
         self.obtained_state = None      #   states of that iteration
         self.obtained_after = []        # the obtained states after it, for the evidence
+        self.agreed = collections.deque(maxlen=EVIDENCE_STATES)   # the states before it
         self.diagnosis = None           # filled by diagnose.explain()
 
     @property
@@ -214,6 +216,8 @@ def _compare(report, golden_path, trace_path, keep, show_progress, trace_label):
                 if d.kind == "ulps" and (report.largest is None or d.ulps > report.largest.ulps):
                     report.largest = d
             previous = (W_e, b_e)
+            if not report.diverging_iterations:
+                report.agreed.append(previous)
         for _ in obtained:              # the trace went on: count, and check, the rest
             report.obtained_entries += 1
         report.scenario = golden.header["scenario"]

@@ -124,6 +124,8 @@ def explain(report, evidence_seconds=EVIDENCE_SECONDS):
                        "the file altered? 'ann-ref golden check' regenerates it)" % (k - 1, k))
         return
     candidates = _search(x, y, W, b, a, variant, obtained[0])
+    candidates = _agree_before(candidates, x, y, a, variant, list(report.agreed),
+                               evidence_seconds / 3)
     d.causes = _rank(candidates, x, y, a, variant, obtained, k, evidence_seconds)
     if d.causes:
         best = d.causes[0]
@@ -150,6 +152,23 @@ def _search(x, y, W, b, a, variant, obtained):
         if _reproduces(_try(h, x, y, W, b, a, variant), obtained):
             found.append(h)
     return found
+
+
+def _agree_before(candidates, x, y, a, variant, agreed, seconds):
+    """The candidates that also give the states before the divergence, which the backend
+    computed exactly as the spec does: a mistake that would have shown earlier is not the
+    one made. (All of them if none does, so that something is shown.)"""
+    deadline = time.monotonic() + seconds
+    kept = list(candidates)
+    for i in range(len(agreed) - 1, 0, -1):
+        if len(kept) <= 1 or time.monotonic() > deadline:
+            break
+        W, b = _floats(*agreed[i - 1])
+        still = [h for h in kept if _reproduces(_try(h, x, y, W, b, a, variant), agreed[i])]
+        if not still:
+            break
+        kept = still
+    return kept
 
 
 def _rank(candidates, x, y, a, variant, obtained, k, seconds):

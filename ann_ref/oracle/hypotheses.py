@@ -642,6 +642,14 @@ HYPOTHESES = [
        "dtype)" + SPEC % "binary64", _rounded_parts(float32, _float32_exp), float32=True),
 ]
 
+# When causes fit the evidence equally, the simpler and more common mistake is named
+# first: one operation done another way before a different summation scheme, a
+# different scheme before a different arithmetic.
+PRIORITY = ("exp", "bias-first", "threshold-strict", "integer-error", "sum-from-zero", "fma",
+            "fused-update", "sum-order", "reassociation", "division-by-reciprocal",
+            "sigmoid-form", "blas-dot", "extended-precision", "flush-subnormals", "float32")
+HYPOTHESES.sort(key=lambda h: PRIORITY.index(h.id))     # stable: details keep their order
+
 # which hypotheses may be combined into a pair: those that replace different parts
 PAIRABLE = ("exp", "fma", "fused-update", "bias-first", "sum-order", "sigmoid-form",
             "division-by-reciprocal", "threshold-strict", "blas-dot", "sum-from-zero",
