@@ -19,8 +19,8 @@ from . import hypotheses as H
 from .arith import float32
 
 CANONICAL_NAN = 0x7FF8000000000000
-EVIDENCE_SECONDS = 1.0          # time given to running the candidates on
-PAIR_SECONDS = 0.6              # time given to trying pairs
+EVIDENCE_SECONDS = 1.0          # processor time given to running the candidates on
+PAIR_SECONDS = 0.8              # processor time given to trying pairs
 
 
 class Cause:
@@ -31,7 +31,7 @@ class Cause:
         self.id, self.detail = hypothesis.id, hypothesis.detail
         self.explanation = hypothesis.explanation
         self.first = self.last = first     # iterations reproduced: first … last
-        self.open = True                   # still reproducing when the evidence ended
+        self.cut = False                   # still reproducing when time ran out
         self.rank = rank
 
     @property
@@ -43,13 +43,15 @@ class Cause:
                 "iterations %d–%d" % (self.first, self.last))
         name = self.hypothesis.name
         detail = " (%s)" % name if name != self.id else ""
+        if self.cut:
+            span += " (and on, when the search stopped)"
         return "consistent with: %s%s — reproduces %s: %s" % (
             self.id, detail, span, self.explanation)
 
     def as_json(self):
         return {"id": self.id, "detail": self.detail or None,
                 "reproduces": {"from": self.first, "to": self.last,
-                               "iterations": self.reproduced},
+                               "iterations": self.reproduced, "complete": not self.cut},
                 "explanation": self.explanation}
 
 
@@ -86,11 +88,11 @@ def _floats(W_bits, b_bits):
     return [[bits_to_float(n) for n in row] for row in W_bits], bits_to_float(b_bits)
 
 
-def _try(h, x, y, W, b, a, variant):
+def _try(h, x, y, W, b, a, variant, cache=None):
     """The hypothesis's step, or None where it cannot run (e.g. a value it cannot
     represent)."""
     try:
-        return h.step(x, y, W, b, a, variant)
+        return h.step(x, y, W, b, a, variant, cache)
     except (ArithmeticError, ValueError, TypeError, IndexError):
         return None
 
@@ -141,16 +143,24 @@ def explain(report, evidence_seconds=EVIDENCE_SECONDS):
 
 
 def _search(x, y, W, b, a, variant, obtained):
-    """The hypotheses, single and paired, that reproduce the step exactly."""
+    """The hypotheses, single and paired, that reproduce the step exactly. Pairs with a
+    single that reproduces it are tried first (a second mistake hidden in the same
+    step), then every other pair while time remains."""
+    cache = {}
     singles = H.available()
-    found = [h for h in singles if _reproduces(_try(h, x, y, W, b, a, variant), obtained)]
-    deadline = time.monotonic() + PAIR_SECONDS
-    pool = H.pairs_with(found, singles) if found else H.pairs_with(singles, singles)
-    for h in pool:
-        if time.monotonic() > deadline:
-            break
-        if _reproduces(_try(h, x, y, W, b, a, variant), obtained):
-            found.append(h)
+    found = [h for h in singles
+             if _reproduces(_try(h, x, y, W, b, a, variant, cache), obtained)]
+    deadline = time.process_time() + PAIR_SECONDS
+    tried = set()
+    for pool in (H.pairs_with(found, singles), H.pairs_with(singles, singles)):
+        for h in pool:
+            if h.name in tried:
+                continue
+            if time.process_time() > deadline:
+                return found
+            tried.add(h.name)
+            if _reproduces(_try(h, x, y, W, b, a, variant, cache), obtained):
+                found.append(h)
     return found
 
 
@@ -158,10 +168,10 @@ def _agree_before(candidates, x, y, a, variant, agreed, seconds):
     """The candidates that also give the states before the divergence, which the backend
     computed exactly as the spec does: a mistake that would have shown earlier is not the
     one made. (All of them if none does, so that something is shown.)"""
-    deadline = time.monotonic() + seconds
+    deadline = time.process_time() + seconds
     kept = list(candidates)
     for i in range(len(agreed) - 1, 0, -1):
-        if len(kept) <= 1 or time.monotonic() > deadline:
+        if len(kept) <= 1 or time.process_time() > deadline:
             break
         W, b = _floats(*agreed[i - 1])
         still = [h for h in kept if _reproduces(_try(h, x, y, W, b, a, variant), agreed[i])]
@@ -177,17 +187,27 @@ def _rank(candidates, x, y, a, variant, obtained, k, seconds):
     order = {h.name: i for i, h in enumerate(H.HYPOTHESES)}
     causes = [Cause(h, k, order.get(h.name, len(order) + i)) for i, h in
               enumerate(candidates)]
-    deadline = time.monotonic() + seconds
+    deadline = time.process_time() + seconds
     running = list(causes)
     for i in range(1, len(obtained)):
-        if not running or time.monotonic() > deadline:
+        if not running:
             break
+        if time.process_time() > deadline:
+            for c in running:
+                c.cut = True
+            break
+        if i >= 2 and obtained[i - 1] == obtained[i - 2]:
+            # the same state as the step before, which each running cause reproduced:
+            # its step gives the same state again
+            if obtained[i] == obtained[i - 1]:
+                for c in running:
+                    c.last = k + i
+                continue
         W, b = _floats(*obtained[i - 1])
         for c in list(running):
             if _reproduces(_try(c.hypothesis, x, y, W, b, a, variant), obtained[i]):
                 c.last = k + i
             else:
-                c.open = False
                 running.remove(c)
     causes.sort(key=lambda c: (-c.reproduced, "+" in c.id, c.rank))
     # a pair is evidence of two mistakes only where it goes further than either alone

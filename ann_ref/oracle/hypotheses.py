@@ -88,21 +88,39 @@ SPEC_PARTS = {"z": z_spec, "t": t_spec, "s": s_spec, "y_pred": y_pred_spec,
               "dW": dW_spec, "db": db_spec, "update": update_spec}
 
 
-def run_step(x, y, W, b, a, variant, parts=None):
-    """Every intermediate of one step, as a dict, with `parts` replacing the spec's."""
+def run_step(x, y, W, b, a, variant, parts=None, cache=None):
+    """Every intermediate of one step, as a dict, with `parts` replacing the spec's.
+
+    cache: a dict kept across calls on the same state, so that hypotheses sharing the
+    first parts of the step (most pairs) compute them once."""
     p = SPEC_PARTS if not parts else dict(SPEC_PARTS, **parts)
+    cache = {} if cache is None else cache
+
+    def stage(key, compute):
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
     m = float(len(x[0]))
-    z = p["z"](W, b, x)
-    t = p["t"](z)
-    s = p["s"](z, t)
-    y_pred = p["y_pred"](s)
-    source = y_pred if variant == THRESHOLD else s
-    e = [[u - v for u, v in zip(ru, rv)] for ru, rv in zip(source, y)]
-    if "e" in p:
-        e = p["e"](variant, y_pred, s, y, x)
-    dW = p["dW"](x, e, m)
-    db = p["db"](e, m)
-    W_next, b_next = p["update"](W, b, a, dW, db, m)
+    k = (p["z"],)
+    z = stage(k, lambda: p["z"](W, b, x))
+    k += (p["t"],)
+    t = stage(k, lambda: p["t"](z))
+    k += (p["s"],)
+    s = stage(k, lambda: p["s"](z, t))
+    k += (p["y_pred"],)
+    y_pred = stage(k, lambda: p["y_pred"](s))
+    k += (p.get("e"),)
+
+    def error():
+        if "e" in p:
+            return p["e"](variant, y_pred, s, y, x)
+        source = y_pred if variant == THRESHOLD else s
+        return [[u - v for u, v in zip(ru, rv)] for ru, rv in zip(source, y)]
+    e = stage(k, error)
+    dW = stage(k + ("dW", p["dW"]), lambda: p["dW"](x, e, m))
+    db = stage(k + ("db", p["db"]), lambda: p["db"](e, m))
+    W_next, b_next = stage(k + (p["dW"], p["db"], p["update"]),
+                           lambda: p["update"](W, b, a, dW, db, m))
     return {"z": z, "exp(−z)": t, "s": s, "y_pred": y_pred, "e": e, "dW": dW, "db": db,
             "W": W_next, "b": b_next}
 
@@ -513,11 +531,12 @@ class Hypothesis:
             return self.detail          # a pair: its components' names
         return "%s:%s" % (self.id, self.detail) if self.detail else self.id
 
-    def step(self, x, y, W, b, a, variant):
+    def step(self, x, y, W, b, a, variant, cache=None):
         if self.float32:
             x, y = [[float32(v) for v in r] for r in x], [[float32(v) for v in r] for r in y]
             W, b = [[float32(v) for v in r] for r in W], float32(b)
-        return run_step(x, y, W, b, a, variant, self.parts)
+            cache = None                # other inputs: nothing to share
+        return run_step(x, y, W, b, a, variant, self.parts, cache)
 
     def __repr__(self):
         return "<Hypothesis %s>" % self.name
