@@ -5,18 +5,10 @@ import pytest
 from ann_ref.core.bits import float_to_bits
 from ann_ref.catalogue.scenarios import NOTES, SCENARIOS
 from ann_ref.core.checks import problem
-from ann_ref.oracle.hypotheses import HYPOTHESES as CAUSES, run_step
+from ann_ref.oracle.diagnose import parts
 from ann_ref.core.training import states
 
 BY_NAME = {s["name"]: s for s in SCENARIOS}
-# x87 with 53-bit precision control differs only where a sum rounds to a subnormal,
-# which no scenario of the catalogue does yet
-HYPOTHESES = [(h.explanation, h.parts) for h in CAUSES
-              if h.name != "extended-precision:x87-pc53"]
-
-
-def parts(x, y, W, b, a, variant, **change):
-    return run_step(x, y, W, b, a, variant, change)
 
 
 def run(s):
@@ -92,38 +84,55 @@ def test_flags_are_true(s):
         assert all(float(v).is_integer() for row in s["x"] + s["y"] for v in row)
 
 
-def changed_bits(s, change, most=200):
-    """Does one step with the change give other bits than the reference, from some
-    state of the scenario's trajectory?"""
-    (x, y, a, variant), trajectory = run(s)
-    for W, b in trajectory[:most]:
-        ours, theirs = parts(x, y, W, b, a, variant), parts(x, y, W, b, a, variant, **change)
-        if key(ours["W"], ours["b"]) != key(theirs["W"], theirs["b"]):
-            return True
-    return False
+# what a scenario's flag promises to catch: every scenario with the flag (and, where a
+# variant is named, of that variant) changes some bit under each of these mistakes
+FLAG_CATCHES = {
+    ("summation-order", None): ["sum-order:reverse", "sum-order:pairwise"],
+    ("fma", None): ["fma:z", "fma:dW"],
+    ("division", None): ["division-by-reciprocal", "reassociation"],
+    ("exp-misrounded", None): ["exp:libm"],
+    ("sigmoid-probe", None): ["sigmoid-form:split", "sigmoid-form:exp-ratio"],
+    ("subnormal", None): ["flush-subnormals"],
+    ("negative-zero", None): ["sum-from-zero", "integer-error"],
+    ("zero-z", "threshold"): ["threshold-strict"],
+    ("tiny-z", None): ["sigmoid-form:split", "sigmoid-form:exp-ratio"],
+    ("exp-overflow", None): ["sigmoid-form:exp-ratio"],
+}
 
 
-MACHINE_DEPENDENT = ("exp is this machine's", "s is computed with tanh", "exp is NumPy's")
+def promised(s):
+    return sorted({m for (flag, variant), ids in FLAG_CATCHES.items()
+                   if flag in s["flags"] and variant in (None, s["variant"]) for m in ids})
 
 
-@pytest.mark.parametrize("explanation, change",
-                         [h for h in HYPOTHESES if not h[0].startswith(MACHINE_DEPENDENT)],
-                         ids=lambda v: v[:40] if isinstance(v, str) else "")
-def test_every_common_mistake_changes_some_golden_file(explanation, change):
-    assert any(changed_bits(s, change) for s in SCENARIOS), explanation
+@pytest.mark.parametrize("s", [s for s in SCENARIOS if promised(s)], ids=lambda s: s["name"])
+def test_a_flag_catches_the_mistakes_it_promises(s):
+    from ann_ref.oracle.mistakes.kill import first_difference, reference
+    expected = reference(s)
+    missed = [m for m in promised(s) if first_difference(m, s, expected) is None]
+    assert missed == [], "%s does not catch %s" % (s["name"], missed)
 
 
-@pytest.mark.parametrize("s", [s for s in SCENARIOS
-                               if {"fma", "summation-order"} & set(s["flags"])],
-                         ids=lambda s: s["name"])
-def test_summation_order_and_fma_flags_are_earned(s):
-    def changes(words):
-        return any(changed_bits(s, change) for explanation, change in HYPOTHESES
-                   if any(w in explanation for w in words))
-    if "fma" in s["flags"]:
-        assert changes(["fused multiply-add", "as one FMA"])
-    if "summation-order" in s["flags"]:
-        assert changes(["reverse order", "pairwise"])
+def test_real_valued_threshold_no_longer_claims_fma():
+    # e is −1, 0 or 1 there, so x·e is exact and an FMA in dW changes nothing
+    assert "fma" not in BY_NAME["real-valued-threshold"]["flags"]
+
+
+def test_exp_table_is_correctly_rounded_by_an_independent_evaluation():
+    import json
+    import os
+    from decimal_exp import reference_exp
+    from ann_ref.core.bits import from_hex
+    from helpers import ROOT
+    with open(os.path.join(ROOT, "golden", "exp.json"), encoding="utf-8") as f:
+        table = json.load(f)
+    assert table["format"] == "ann-ref-exp" and table["version"] == 1
+    kinds = {v["kind"] for v in table["vectors"]}
+    assert kinds == set(table["notes"])
+    for v in table["vectors"]:
+        x = from_hex(v["argument"])
+        expected = "7ff8000000000000" if x != x else "%016x" % float_to_bits(reference_exp(x))
+        assert v["result"] == expected, v
 
 
 def test_the_reference_parts_are_the_model_step():

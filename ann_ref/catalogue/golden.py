@@ -11,6 +11,7 @@ import json
 import os
 
 from ..formats.atomic import atomic_write, leftovers
+from . import exptable
 from .scenarios import NOTES, SCENARIOS
 from ..core.checks import problem
 from ..errors import FormatError, UsageError
@@ -144,6 +145,7 @@ def check(directory, scenarios=SCENARIOS):
             elif manifest[name] != sha256(on_disk):
                 problems.append("%s: its SHA-256 is not the manifest's: the file or the "
                                 "manifest is stale or was altered" % path)
+    problems += _check_exp_table(directory)
     if manifest is not None:
         for name in sorted(set(manifest) - set(expected)):
             problems.append("%s: listed in the manifest but not in the catalogue"
@@ -153,6 +155,18 @@ def check(directory, scenarios=SCENARIOS):
             problems.append("%s: not in the form 'golden write' gives it"
                             % os.path.join(directory, MANIFEST))
     return problems
+
+
+def _check_exp_table(directory):
+    """golden/exp.json (exp's own test vectors, not a scenario, so not in the manifest)
+    against its regeneration."""
+    path = os.path.join(directory, exptable.FILENAME)
+    try:
+        on_disk = read_bytes(path)
+    except OSError:
+        return ["%s: missing; 'golden write' creates it" % path]
+    data = exptable.render()
+    return [] if on_disk == data else ["%s: %s" % (path, _difference(on_disk, data))]
 
 
 def read_bytes(path):
@@ -184,7 +198,8 @@ def write(directory, scenarios=SCENARIOS):
     """Rewrite every golden file and the manifest; returns the names that changed."""
     os.makedirs(directory, exist_ok=True)
     files = {filename(s): render(s) for s in scenarios}   # all computed before any write
-    for path in leftovers(directory, list(files) + [MANIFEST]):
+    exp_table = exptable.render()
+    for path in leftovers(directory, list(files) + [MANIFEST, exptable.FILENAME]):
         os.remove(path)
     try:
         old = read_manifest(directory)
@@ -196,6 +211,10 @@ def write(directory, scenarios=SCENARIOS):
         if not (os.path.exists(path) and read_bytes(path) == data):
             atomic_write(path, data)
             changed.append(name)
+    path = os.path.join(directory, exptable.FILENAME)
+    if not (os.path.exists(path) and read_bytes(path) == exp_table):
+        atomic_write(path, exp_table)
+        changed.append(exptable.FILENAME)
     atomic_write(os.path.join(directory, MANIFEST), render_manifest(files))
     for name in sorted(set(old) - set(files)):            # scenarios taken out
         path = os.path.join(directory, name)

@@ -36,6 +36,15 @@ NOTES = {
     "non-finite": "inf and NaN in the weights: NaN compares false (y_pred = 0), and every "
                   "NaN is written as 7ff8000000000000.",
     "long-run": "10,000 iterations: a difference in the last bit compounds.",
+    "sigmoid-probe": "One-hot features with weight 0 and one feature carrying z with "
+                     "weight 1, b = 0, y = 0, a = m a power of two: after one update "
+                     "each one-hot weight is exactly −s of its sample, so every bit of "
+                     "every s (and of exp(−z)) is in the state.",
+    "exp-misrounded": "z values where common exps are not correctly rounded (glibc's "
+                      "exp, NumPy's SIMD np.exp, V8's Math.exp): 1 + exp(−z) = exp(−z) "
+                      "there, so s = 1/exp(−z) shows exp's last bit.",
+    "division": "m is not a power of two, so dividing by m, multiplying by 1/m and "
+                "folding a/m into the update give different bits.",
 }
 
 
@@ -74,6 +83,23 @@ _REAL_Y = [_labels(40, 2)]
 _REAL_W = [[w] for w in _mixed(9, 3, -6, -4)]     # 1e-6 to 1e-1: |z| mostly below 10
 _TINY = 2.0 ** -52
 _SUB = 2.0 ** -1074                               # the least subnormal
+SUM_SEED = 20                                     # found to catch every order
+
+
+def _identity(n):
+    return [[1 if i == j else 0 for j in range(n)] for i in range(n)]
+
+
+# z = 0, then 15 arguments −z where exp misrounds (found against the correctly rounded
+# exp): 5 for glibc 2.x's exp, 5 for NumPy's AVX-512 np.exp, 5 for V8's Math.exp
+_PROBE_Z = [0.0, -78.14546039157158, -672.0618356909507, -52.29673767000432,
+            -289.7767650250255, -391.62045533981933, -318.45622240148674,
+            -76.51557568761226, -563.6735962494116, -593.898638479815, -466.0464305518444,
+            -373.42989110458564, -452.9882264549057, -229.01095683790138,
+            -422.6009085082151, -283.8995708271598]
+_SUM_X = _rows(_mixed(3 * 20, SUM_SEED, -4, 0), 20)
+_SUM_Y = [_labels(20, SUM_SEED + 1), _labels(20, SUM_SEED + 5)]
+_SUM_W = _rows(_mixed(6, SUM_SEED + 2, -4, -2), 2)
 
 SCENARIOS = [
     _scenario("article", "The article's example: AND, W = [0.4, 0.2]ᵀ, b = 1, a = 0.1, "
@@ -96,7 +122,8 @@ SCENARIOS = [
     _scenario("real-valued-%s" % variant, "9 features × 40 samples of mixed magnitude "
               "(1e-8 to 1e3) and sign: the order of the additions in z and dW, and FMA, "
               "change the bits.",
-              ["summation-order", "fma", variant], variant,
+              ["summation-order", "fma", variant] if variant == "logistic" else
+              ["summation-order", variant], variant,
               _REAL_X, _REAL_Y, _REAL_W, 0.125, 1e-5, 200)
     for variant in ("logistic", "threshold")
 ] + [
@@ -133,9 +160,30 @@ SCENARIOS = [
     _scenario("non-finite", "W holds inf and NaN; z is inf, −inf or NaN.",
               ["non-finite", "threshold"], "threshold",
               X_GATES, GATES["or"], [[float("inf")], [float("nan")]], 0.5, 0.1, 5),
+    _scenario("sigmoid-probe", "16 samples: one-hot features (weights 0) and a last "
+              "feature holding z (weight 1), b = 0, y = 0, a = m = 16. After the update "
+              "W[j] = −s[j]: every bit of every s. The z are 0 and arguments where glibc's "
+              "exp, NumPy's np.exp and V8's Math.exp misround.",
+              ["sigmoid-probe", "exp-misrounded", "zero-z", "logistic"], "logistic",
+              _identity(len(_PROBE_Z)) + [_PROBE_Z], [[0] * len(_PROBE_Z)],
+              [[0.0]] * len(_PROBE_Z) + [[1.0]], 0.0, float(len(_PROBE_Z)), 2),
+    _scenario("sum-order-probe", "3 features × 20 samples of mixed magnitude and sign, "
+              "2 outputs, m = 20, a = 0.3: every sum in z, dW and db changes with the order "
+              "of its additions, with FMA and with 1/m.",
+              ["summation-order", "fma", "division", "multi-output", "logistic"],
+              "logistic", _SUM_X, _SUM_Y, _SUM_W, 0.0625, 0.3, 4),
+    _scenario("subnormal-probe", "x = 3, 3, 3 and 9 times the least subnormal, W = 0, "
+              "b = 0, y = 0, a = 1: z = 0, s = 0.5, and dW = Σ x·0.5 / 4 is subnormal, "
+              "rounded (ties to even) in every product, sum and division; W = −dW shows "
+              "it. Flushing subnormals, or rounding twice (x87), "
+              "gives other bits.",
+              ["subnormal", "zero-z", "logistic"], "logistic",
+              [[3 * _SUB, 3 * _SUB, 3 * _SUB, 9 * _SUB]], [[0, 0, 0, 0]],
+              [[0.0]], 0.0, 1.0, 3),
     _scenario("long-run", "The article's example with the error s − y for 10,000 "
               "iterations.",
               ["long-run", "logistic", "article", "integer-data", "logic-gate"], "logistic",
               **{k: ARTICLE[k] for k in ("x", "y", "W", "b", "learning_rate")},
               iterations=10000),
 ]
+BY_NAME = {s["name"]: s for s in SCENARIOS}

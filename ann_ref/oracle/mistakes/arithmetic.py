@@ -1,0 +1,111 @@
+"""Exact arithmetic for the mistakes: the operations other machines do, rounded the way
+they round (once for an FMA, to 24 bits for float32, to 64 bits on the x87, to zero for
+a subnormal under flush-to-zero).
+
+Exact values are integers, N·2^E; this is the oracle, not the core, so the whole
+standard library (and math.fma) is allowed.
+"""
+import math
+import struct
+
+INF = float("inf")
+NAN = float("nan")
+TINY = 2.0 ** -1022                       # the least normal binary64
+
+
+def is_finite(v):
+    return v == v and v not in (INF, -INF)
+
+
+def sign_bit(v):
+    return struct.pack("<d", v)[7] >> 7
+
+
+def parts(v):
+    """(N, E), integers with v == N·2^E exactly, for a finite float v."""
+    m, e = math.frexp(v)
+    return int(m * 9007199254740992.0), e - 53
+
+
+def round_int(N, E, precision, emin):
+    """N·2^E (N ≠ 0) rounded to `precision` significand bits, ties to even, the least
+    normal exponent being emin (below it, fewer bits: subnormals): (N', E')."""
+    negative = N < 0
+    N = -N if negative else N
+    quantum = max(E + N.bit_length() - precision, emin - precision + 1)
+    shift = quantum - E
+    if shift > 0:
+        Q = N >> shift
+        rest = N - (Q << shift)
+        half = 1 << (shift - 1)
+        if rest > half or (rest == half and Q & 1):
+            Q += 1
+        N, E = Q, quantum
+    return (-N if negative else N), E
+
+
+def to_float(N, E):
+    """N·2^E as a float, N a rounded significand (exact; ±inf beyond the range)."""
+    try:
+        return math.ldexp(float(N), E)
+    except OverflowError:
+        return INF if N > 0 else -INF
+
+
+def fma(p, q, r):
+    """p·q + r rounded once, with IEEE-754's signs of zero: math.fma where Python has it
+    (3.13), else the exact sum in integers rounded once."""
+    if _math_fma is not None:
+        try:
+            return _math_fma(p, q, r)
+        except (OverflowError, ValueError):
+            pass                          # CPython raises where IEEE gives inf or NaN
+    if not (is_finite(p) and is_finite(q) and is_finite(r)):
+        return p * q + r                  # inf and NaN: one rounding changes nothing
+    Np, Ep = parts(p)
+    Nq, Eq = parts(q)
+    Nr, Er = parts(r)
+    P, EP = Np * Nq, Ep + Eq
+    E = min(EP, Er)
+    S = (P << (EP - E)) + (Nr << (Er - E))
+    if S == 0:
+        # an exact zero sum: −0 only when both addends are −0 (p·q's sign is the xor)
+        if p != 0 and q != 0:
+            return 0.0                    # x − x = +0 when rounding to nearest
+        product_negative = sign_bit(p) != sign_bit(q)
+        return -0.0 if product_negative and sign_bit(r) else 0.0
+    result = to_float(*round_int(S, E, 53, -1022))
+    return result if result else (-0.0 if S < 0 else 0.0)   # underflow keeps the sign
+
+
+_math_fma = getattr(math, "fma", None)
+
+
+def use_math_fma(flag):
+    """Switch the emulation on (flag False) or math.fma back on, for tests."""
+    global _math_fma
+    _math_fma = getattr(math, "fma", None) if flag else None
+
+
+_F32 = struct.Struct("<f")
+F32_MAX = 3.4028234663852886e38
+
+
+def f32(v):
+    """v rounded to binary32 (and back to a float holding it exactly); overflow to ±inf.
+
+    For +, −, ×, ÷ of two binary32 values, rounding the binary64 result once more to
+    binary32 gives the binary32 result: binary64 has more than 2·24 + 2 bits."""
+    if not is_finite(v):
+        return v
+    try:
+        return _F32.unpack(_F32.pack(v))[0]
+    except OverflowError:                 # beyond the largest binary32 after rounding
+        return INF if v > 0 else -INF
+
+
+def flush(v):
+    """A subnormal result replaced by zero of its sign (FTZ; also DAZ on inputs)."""
+    if v != 0 and -TINY < v < TINY:
+        return -0.0 if v < 0 else 0.0
+    return v

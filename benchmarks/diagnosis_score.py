@@ -1,0 +1,131 @@
+"""How well `ann-ref verify --json` names a planted mistake.
+
+For every modelled mistake (ann_ref/oracle/mistakes/, and the NumPy and V8 ones of
+tests/mistakes_external.py where available) and every golden file that catches it, the
+mistaken trace is written to a temporary file and checked with
+
+    python3 -m ann_ref verify GOLDEN TRACE --json
+
+whose one JSON object has "agree" and "causes", a ranked list of {"id", "reproduces",
+"explanation"}. A run scores "first" when the first cause is the planted one and
+"listed" when the planted one is anywhere in the list (a cause id matches the planted
+id itself or its cause, the part before ':'). The spec's own trace of every file is
+checked too: it must agree and be given no cause.
+
+    python3 benchmarks/diagnosis_score.py [--repo CHECKOUT] [-j 2] [--only ID ...]
+
+--repo is the checkout whose `ann_ref verify` is scored (default: this one). Targets:
+first in ≥ 95 % of diverging runs, listed in 100 %, the conforming traces always agree.
+Exit status 0 when they are met, 1 when not, 2 when that verify has no --json.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+
+from ann_ref.catalogue.scenarios import SCENARIOS  # noqa: E402
+from ann_ref.oracle.mistakes import MISTAKES, Spec, cause, states, trace_lines  # noqa: E402
+from ann_ref.oracle.mistakes.kill import first_difference, reference  # noqa: E402
+from mistakes_external import available  # noqa: E402
+
+
+def verify(repo, golden, trace):
+    """The JSON object of `verify GOLDEN TRACE --json` run in the checkout repo."""
+    out = subprocess.run([sys.executable, "-m", "ann_ref", "verify", golden, trace, "--json"],
+                         cwd=repo, capture_output=True, text=True)
+    try:
+        return json.loads(out.stdout)
+    except ValueError:
+        raise NoJson(out.stderr.strip().splitlines()[-1:] or [out.stdout[:200]])
+
+
+class NoJson(Exception):
+    pass
+
+
+def matches(found, planted):
+    return found == planted or found == cause(planted) or cause(found) == cause(planted)
+
+
+def score_one(repo, golden, mistake, scenario, folder):
+    path = os.path.join(folder, "%s-%s.jsonl" % (mistake["id"].replace(":", "_"),
+                                                 scenario["name"]))
+    with open(path, "w") as f:
+        f.writelines(trace_lines(states(mistake, scenario)))
+    start = time.perf_counter()
+    report = verify(repo, golden, path)
+    seconds = time.perf_counter() - start
+    os.remove(path)
+    ids = [c.get("id") for c in report.get("causes", [])]
+    return {"mistake": mistake["id"], "file": scenario["name"], "agree": report.get("agree"),
+            "first": bool(ids) and matches(ids[0], mistake["id"]),
+            "listed": any(matches(i, mistake["id"]) for i in ids), "causes": ids,
+            "seconds": seconds}
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--repo", default=ROOT)
+    p.add_argument("-j", type=int, default=2)
+    p.add_argument("--only", nargs="*", help="mistake ids to plant (default: all)")
+    args = p.parse_args(argv)
+    repo = os.path.abspath(args.repo)
+    golden_dir = os.path.join(repo, "golden")
+    mistakes = [m for m in MISTAKES + available() if not args.only or m["id"] in args.only]
+    scenarios = [s for s in SCENARIOS if os.path.exists(
+        os.path.join(golden_dir, s["name"] + ".json"))]
+
+    spec = {"id": "none", "make": Spec}
+    golden = lambda s: os.path.join(golden_dir, s["name"] + ".json")  # noqa: E731
+    with tempfile.TemporaryDirectory() as folder:
+        try:                                          # one run first: is there a --json?
+            score_one(repo, golden(scenarios[0]), spec, scenarios[0], folder)
+        except NoJson as e:
+            sys.stdout.write("%s: `ann_ref verify --json` gives no JSON report (%s); this "
+                             "script needs the --json interface of the diagnosis\n"
+                             % (repo, " ".join(e.args[0])))
+            return 2
+        jobs = []
+        for s in scenarios:
+            expected = reference(s)
+            jobs += [(m, s) for m in mistakes if first_difference(m, s, expected) is not None]
+        with ThreadPoolExecutor(max_workers=args.j) as pool:
+            runs = list(pool.map(
+                lambda job: score_one(repo, golden(job[1]), job[0], job[1], folder), jobs))
+            plain = list(pool.map(lambda s: score_one(repo, golden(s), spec, s, folder),
+                                  scenarios))
+
+    w = max(len(m["id"]) for m in mistakes)
+    sys.stdout.write("%-*s  runs  first  listed  causes given when not first\n" % (w, "mistake"))
+    for m in mistakes:
+        mine = [r for r in runs if r["mistake"] == m["id"]]
+        wrong = sorted({"%s: %s" % (r["file"], ",".join(r["causes"][:3]) or "none")
+                        for r in mine if not r["first"]})
+        sys.stdout.write("%-*s  %4d  %5d  %6d  %s\n" % (
+            w, m["id"], len(mine), sum(r["first"] for r in mine),
+            sum(r["listed"] for r in mine), "; ".join(wrong[:3])))
+    n = len(runs)
+    first_n, listed_n = sum(r["first"] for r in runs), sum(r["listed"] for r in runs)
+    agreeing = sum(1 for r in plain if r["agree"] and not r["causes"])
+    slowest = max(r["seconds"] for r in runs)
+    sys.stdout.write("\n%d diverging runs: true cause first in %d (%.1f %%), listed in %d "
+                     "(%.1f %%); conforming traces agreeing with no cause: %d of %d; "
+                     "slowest diagnosis %.2f s\n"
+                     % (n, first_n, 100.0 * first_n / n, listed_n, 100.0 * listed_n / n,
+                        agreeing, len(plain), slowest))
+    met = first_n >= 0.95 * n and listed_n == n and agreeing == len(plain)
+    sys.stdout.write("targets (first ≥ 95 %%, listed 100 %%, conforming always agree): %s\n"
+                     % ("met" if met else "NOT met"))
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
