@@ -163,6 +163,36 @@ def numpy_pairwise(values):
     return numpy_pairwise(values[:half]) + numpy_pairwise(values[half:])
 
 
+def halves(values):
+    """Pairwise summation by halves: the sum of the first ⌊n/2⌋ values plus the sum of
+    the rest, down to single values."""
+    n = len(values)
+    if n == 1:
+        return values[0]
+    return halves(values[:n // 2]) + halves(values[n // 2:])
+
+
+def openblas_ddot(pairs):
+    """OpenBLAS's ddot on x86-64 with AVX2 (ddot_microk_haswell): the first n − n % 16
+    products fused into 16 lanes (4 registers of 4) from 0.0; the registers added
+    pairwise, the 4 lanes left reduced as (l0 + l2) + (l1 + l3); then the remaining
+    products added one by one, each product rounded."""
+    n = len(pairs) - len(pairs) % 16
+    total = 0.0
+    if n:
+        lanes = [0.0] * 16
+        for i in range(n):
+            p, q = pairs[i]
+            lanes[i % 16] = fma(p, q, lanes[i % 16])
+        r01 = [lanes[i] + lanes[4 + i] for i in range(4)]
+        r23 = [lanes[8 + i] + lanes[12 + i] for i in range(4)]
+        r = [r01[i] + r23[i] for i in range(4)]
+        total = (r[0] + r[2]) + (r[1] + r[3])
+    for p, q in pairs[n:]:
+        total = total + p * q
+    return total
+
+
 def numpy_sum(values):
     """np.sum of a 1-d float64 array: NumPy itself where installed; otherwise its
     reduction, the first value plus the pairwise sum of the rest."""
@@ -262,13 +292,13 @@ def _t_numpy(z):
 
 
 def _s_exp_z(z, t):
-    """exp(z) / (1 + exp(z)) everywhere."""
+    """exp(z) / (1 + exp(z)) everywhere (inf / inf is NaN where exp(z) overflows)."""
     out = []
     for row in z:
         r = []
         for v in row:
             u = exp(v)
-            r.append(u / (1.0 + u) if u < INF else (1.0 if u == u else u))
+            r.append(u / (1.0 + u))
         out.append(r)
     return out
 
@@ -397,18 +427,21 @@ def _db_integer(e, m):
 
 # --- whole-step arithmetics: float32, flush-to-zero, x87 extended ------------------------
 
-def _rounded_parts(r, exp_of=exp):
-    """The spec's step with every operation's result passed through r (and every input
-    too): binary32 arithmetic, or flush-to-zero of subnormals."""
+def _rounded_parts(r, exp_of=exp, inputs=True):
+    """The spec's step with every operation's result passed through r, and every input
+    too unless inputs is False: binary32 arithmetic, or flush-to-zero of subnormal
+    results (FTZ) with or without subnormal inputs read as zero (DAZ)."""
+    i = r if inputs else (lambda v: v)
+
     def z(W, b, x):
         out = []
         for o in range(len(W[0])):
             row = []
             for j in range(len(x[0])):
-                acc = r(r(W[0][o]) * r(x[0][j]))
+                acc = r(i(W[0][o]) * i(x[0][j]))
                 for f in range(1, len(x)):
-                    acc = r(acc + r(r(W[f][o]) * r(x[f][j])))
-                row.append(r(acc + r(b)))
+                    acc = r(acc + r(i(W[f][o]) * i(x[f][j])))
+                row.append(r(acc + i(b)))
             out.append(row)
         return out
 
@@ -420,16 +453,16 @@ def _rounded_parts(r, exp_of=exp):
 
     def e(variant, y_pred, s, y, x):
         source = y_pred if variant == THRESHOLD else s
-        return [[r(u - r(v)) for u, v in zip(ru, rv)] for ru, rv in zip(source, y)]
+        return [[r(u - i(v)) for u, v in zip(ru, rv)] for ru, rv in zip(source, y)]
 
     def dW(x, e, m):
         out = []
         for xf in x:
             row = []
             for eo in e:
-                acc = r(r(xf[0]) * eo[0])
+                acc = r(i(xf[0]) * eo[0])
                 for p, q in zip(xf[1:], eo[1:]):
-                    acc = r(acc + r(r(p) * q))
+                    acc = r(acc + r(i(p) * q))
                 row.append(r(acc / m))
             out.append(row)
         return out
@@ -442,11 +475,35 @@ def _rounded_parts(r, exp_of=exp):
         return r(acc / m)
 
     def update(W, b, a, dW, db, m):
-        a = r(a)
-        return ([[r(r(w) - r(a * g)) for w, g in zip(rw, rg)] for rw, rg in zip(W, dW)],
-                r(r(b) - r(a * db)))
+        a = i(a)
+        return ([[r(i(w) - r(a * g)) for w, g in zip(rw, rg)] for rw, rg in zip(W, dW)],
+                r(i(b) - r(a * db)))
 
     return {"z": z, "t": t, "s": s, "e": e, "dW": dW, "db": db, "update": update}
+
+
+def _x87_parts():
+    """x87 registers for every expression: z, s = 1 / (1 + t), dW = Σ / m, db and the
+    update W − a·dW each evaluated with a 64-bit significand and stored (rounded to
+    binary64) once; exp's result and e are binary64."""
+    X = Extended(64)
+    parts = _extended_parts(64, True)
+
+    def s(z, t):
+        one = X.load(1.0)
+        return [[X.binary64(X.div(one, X.add(one, X.load(v)))) if 0.0 < v < INF
+                 else 1.0 / (1.0 + v) for v in row] for row in t]
+
+    def update(W, b, a, dW, db, m):
+        def one(w, g):
+            try:
+                return X.binary64(X.add(X.load(w), X.mul(X.load(-a), X.load(g))))
+            except (OverflowError, ValueError):
+                return w - a * g
+        return [[one(w, g) for w, g in zip(rw, rg)] for rw, rg in zip(W, dW)], one(b, db)
+
+    parts.update({"s": s, "update": update})
+    return parts
 
 
 def _extended_parts(precision, divide_in_register):
@@ -524,6 +581,7 @@ class Hypothesis:
         self.needs_numpy = needs_numpy
         self.float32 = float32          # its states are binary32 values
         self.components = (self.name,)  # the single hypotheses it is made of
+        self.load = None                # how it reads the initial W and b, if not exactly
 
     @property
     def name(self):
@@ -584,6 +642,10 @@ HYPOTHESES = [
        "the first term, no FMA",
        {"z": _z_pairs(lambda pairs: fma_chain(pairs, 0.0)),
         "dW": _dW_pairs(lambda pairs: fma_chain(pairs, 0.0))}),
+    _H("blas-dot", "openblas-ddot", "Wᵀx and x·eᵀ are dot products by OpenBLAS's ddot "
+       "(16 FMA lanes, then the rest from the lanes' sum)" + SPEC % "sums left to right "
+       "from the first term, no FMA",
+       {"z": _z_pairs(openblas_ddot), "dW": _dW_pairs(openblas_ddot)}),
     _H("blas-dot", "blocked-4", "Wᵀx and x·eᵀ are blocked dot products (4 FMA "
        "accumulators, as OpenBLAS's ddot)" + SPEC % "sums left to right, no FMA",
        {"z": _z_pairs(lambda pairs: blocked_fma_dot(pairs, 4)),
@@ -621,6 +683,15 @@ HYPOTHESES = [
        "pairwise)" + SPEC % "left to right", {"dW": _dW_numpy_sum}),
     _H("sum-order", "dW-pairwise", "dW is summed pairwise (NumPy's block-of-8 pairwise "
        "summation)" + SPEC % "left to right", {"dW": _dW_with(numpy_pairwise)}),
+    _H("sum-order", "halves", "every sum is pairwise by halves (z, dW and db)"
+       + SPEC % "left to right",
+       {"z": _z_with(halves), "dW": _dW_with(halves), "db": _db_with(halves)}),
+    _H("sum-order", "dW-halves", "dW is summed pairwise by halves" + SPEC % "left to right",
+       {"dW": _dW_with(halves)}),
+    _H("sum-order", "db-halves", "db is summed pairwise by halves" + SPEC % "left to right",
+       {"db": _db_with(halves)}),
+    _H("sum-order", "numpy", "dW and db are summed as NumPy sums ((x * e).sum(axis=1), "
+       "e.sum())" + SPEC % "left to right", {"dW": _dW_numpy_sum, "db": _db_with(numpy_sum)}),
     _H("sum-order", "db-numpy", "db is summed with np.sum (pairwise)" + SPEC % "one "
        "running sum, left to right", {"db": _db_with(numpy_sum)}),
     _H("sum-order", "db-pairwise", "db is summed pairwise" + SPEC % "one running sum, "
@@ -633,9 +704,6 @@ HYPOTHESES = [
        + SPEC % "left to right", {"z": _z_with(reverse)}),
     _H("fma", "dW", "dW is summed with fused multiply-adds (compilers contracting "
        "a·b + c)" + SPEC % "every product rounded", {"dW": _dW_pairs(fma_chain)}),
-    _H("fma", "z+dW", "z and dW are summed with fused multiply-adds (compilers contracting "
-       "a·b + c)" + SPEC % "every product rounded",
-       {"z": _z_pairs(fma_chain), "dW": _dW_pairs(fma_chain)}),
     _H("division-by-reciprocal", "", "Σ / m is computed as Σ · (1/m)" + SPEC % "one "
        "division", {"dW": _dW_reciprocal, "db": _db_reciprocal}),
     # step 8
@@ -651,15 +719,26 @@ HYPOTHESES = [
     _H("extended-precision", "x87-divide", "sums and their division by m are kept in x87 "
        "80-bit registers and rounded to binary64 once" + SPEC % "every operation rounded "
        "to binary64", _extended_parts(64, True)),
+    _H("extended-precision", "x87-all", "every expression is evaluated in x87 80-bit "
+       "registers (z, 1 / (1 + t), Σ / m, W − a·dW) and rounded to binary64 when stored"
+       + SPEC % "every operation rounded to binary64", _x87_parts()),
     _H("extended-precision", "x87-pc53", "x87 with 53-bit precision control: binary64 "
        "significands but a wide exponent, so subnormal results are rounded twice"
        + SPEC % "every operation rounded to binary64 once", _extended_parts(53, True)),
     _H("flush-subnormals", "", "subnormal results and inputs are flushed to zero (FTZ/DAZ, "
        "as JAX on CPU and -ffast-math do)" + SPEC % "subnormals kept",
        _rounded_parts(flush, _flush_exp)),
+    _H("flush-subnormals", "ftz", "subnormal results are flushed to zero (FTZ; subnormal "
+       "inputs kept)" + SPEC % "subnormals kept", _rounded_parts(flush, inputs=False)),
     _H("float32", "", "the backend computes in binary32 (torch's and many GPUs' default "
        "dtype)" + SPEC % "binary64", _rounded_parts(float32, _float32_exp), float32=True),
 ]
+
+for _h in HYPOTHESES:                   # these read the scenario's numbers their way too
+    if _h.float32:
+        _h.load = float32
+    elif _h.name == "flush-subnormals":
+        _h.load = flush
 
 # When causes fit the evidence equally, the simpler and more common mistake is named
 # first: one operation done another way before a different summation scheme, a
@@ -668,6 +747,10 @@ PRIORITY = ("exp", "bias-first", "threshold-strict", "integer-error", "sum-from-
             "fused-update", "sum-order", "reassociation", "division-by-reciprocal",
             "sigmoid-form", "blas-dot", "extended-precision", "flush-subnormals", "float32")
 HYPOTHESES.sort(key=lambda h: PRIORITY.index(h.id))     # stable: details keep their order
+
+# pairs that real backends make: GCC's -march=haswell contracts the sums and the update
+# into FMAs; XLA's jit fuses the update and calls its own exp
+COMMON_PAIRS = ("fma+fused-update", "exp+fused-update", "blas-dot+fused-update")
 
 # which hypotheses may be combined into a pair: those that replace different parts
 PAIRABLE = ("exp", "fma", "fused-update", "bias-first", "sum-order", "sigmoid-form",
