@@ -6,6 +6,7 @@ failed), one summary line, and the JSON object of its report (or of its error).
 """
 import json
 import os
+import re
 
 from ..errors import AnnRefError, FormatError
 from . import backend
@@ -29,8 +30,22 @@ def golden_files(folder):
         names = list(read_manifest(folder))
     else:
         names = [n for n in os.listdir(folder) if n.endswith(".json")
-                 and n not in (MANIFEST, "schema.json")]
+                 and n not in (MANIFEST, "schema.json")
+                 and not _other_format(os.path.join(folder, n))]
     return [os.path.join(folder, n) for n in sorted(names)]
+
+
+def _other_format(path):
+    """True for a document that says it is of another format than the golden one (the
+    exp table, exp.json): not a golden file, not an error either."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    found = re.search(rb'"format"\s*:\s*"([^"]*)"', head)
+    return bool(found) and found.group(1) != b"ann-ref-golden" and \
+        found.group(1).startswith(b"ann-ref-")
 
 
 def scenario_header(golden_path):

@@ -19,8 +19,8 @@ from . import hypotheses as H
 from .arith import float32
 
 CANONICAL_NAN = 0x7FF8000000000000
-EVIDENCE_SECONDS = 1.0          # processor time given to running the candidates on
-PAIR_SECONDS = 0.8              # processor time given to trying pairs
+EVIDENCE_SECONDS = 0.7          # processor time given to running the candidates on
+PAIR_SECONDS = 0.5              # processor time given to trying pairs
 
 
 class Cause:
@@ -127,7 +127,7 @@ def explain(report, evidence_seconds=EVIDENCE_SECONDS):
         return
     candidates = _search(x, y, W, b, a, variant, obtained[0])
     candidates = _agree_before(candidates, x, y, a, variant, list(report.agreed),
-                               evidence_seconds / 3)
+                               evidence_seconds / 4)
     d.causes = _rank(candidates, x, y, a, variant, obtained, k, evidence_seconds)
     if d.causes:
         best = d.causes[0]
