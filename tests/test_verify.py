@@ -330,3 +330,18 @@ def test_help_documents_the_exit_statuses():
     for needle in ("0 every bit agrees", "1 the trace differs", "2 bad input or usage",
                    "3 the backend failed"):
         assert needle in text
+
+
+def test_golden_readme_shows_the_example_backend_that_the_tests_run():
+    with open(os.path.join(GOLDEN, "README.md"), encoding="utf-8") as f:
+        text = f.read()
+    with open(EXAMPLE, encoding="utf-8") as f:
+        code = f.read()
+    assert "```python\n" + code + "```" in text
+    assert len(code.splitlines()) <= 40
+
+
+@pytest.mark.slow
+def test_the_commands_golden_readme_shows_print_what_it_shows():
+    from doccommands import mismatches
+    assert mismatches(os.path.join(GOLDEN, "README.md")) == []
