@@ -192,13 +192,15 @@ def verify_folder(folder, command, jobs=1, batch=False, timeout=backend.DEFAULT_
         if jobs == 1:
             found = served(*work[0])
         else:
-            found = [r for part in _pool(jobs).map(_served_chunk, work) for r in part]
+            with _pool(jobs) as pool:
+                found = [r for part in pool.map(_served_chunk, work) for r in part]
         order = {os.path.basename(p): i for i, p in enumerate(paths)}
         return sorted(found, key=lambda r: order[r.name])
     work = [(p, command, timeout, max_output, max_ulp) for p in paths]
     if jobs == 1:
         return [_one(w) for w in work]
-    return list(_pool(jobs).map(_one, work))
+    with _pool(jobs) as pool:
+        return list(pool.map(_one, work))
 
 
 def _pool(jobs):

@@ -19,8 +19,8 @@ from . import hypotheses as H
 from .arith import float32
 
 CANONICAL_NAN = 0x7FF8000000000000
-EVIDENCE_SECONDS = 0.7          # processor time given to running the candidates on
-PAIR_SECONDS = 0.5              # processor time given to trying pairs
+EVIDENCE_SECONDS = 0.5          # processor time given to running the candidates on
+PAIR_SECONDS = 0.4              # processor time given to trying pairs
 
 
 class Cause:
