@@ -345,3 +345,9 @@ def test_golden_readme_shows_the_example_backend_that_the_tests_run():
 def test_the_commands_golden_readme_shows_print_what_it_shows():
     from doccommands import mismatches
     assert mismatches(os.path.join(GOLDEN, "README.md")) == []
+
+
+def test_a_bad_command_line_with_json_is_json_too():
+    status, out, err = cli("verify", ARTICLE, "--json", "--max-ulp", "x")
+    assert status == 2 and json.loads(out)["status"] == 2 and "--max-ulp" in json.loads(out)["error"]
+    assert err.count("\n") == 1

@@ -337,6 +337,19 @@ def _dW_pairs(reduce):
     return dW
 
 
+def _z_numpy_dot_t(W, b, x):
+    """z as (xᵀ·W)ᵀ + b: the same product with the operands the other way round."""
+    X = numpy.array(x, dtype=numpy.float64)
+    return (numpy.dot(X.T, numpy.array(W, dtype=numpy.float64)).T + b).tolist()
+
+
+def _dW_numpy_dot_t(x, e, m):
+    """dW as (e·xᵀ)ᵀ / m."""
+    X = numpy.array(x, dtype=numpy.float64)
+    E = numpy.array(e, dtype=numpy.float64)
+    return (numpy.dot(E, X.T).T / m).tolist()
+
+
 def _dW_numpy_dot(x, e, m):
     X = numpy.array(x, dtype=numpy.float64)
     E = numpy.array(e, dtype=numpy.float64)
@@ -480,6 +493,34 @@ def _rounded_parts(r, exp_of=exp, inputs=True):
                 r(i(b) - r(a * db)))
 
     return {"z": z, "t": t, "s": s, "e": e, "dW": dW, "db": db, "update": update}
+
+
+def _x87_sums_parts():
+    """Only the running sums of products in x87 registers: z's Σ W·x and dW's Σ x·e
+    rounded to binary64 once; + b, the sum of e and / m in binary64."""
+    X = Extended(64)
+
+    def ext_dot(us, vs):
+        acc = X.mul(X.load(us[0]), X.load(vs[0]))
+        for u, v in zip(us[1:], vs[1:]):
+            acc = X.add(acc, X.mul(X.load(u), X.load(v)))
+        return X.binary64(acc)
+
+    def z(W, b, x):
+        return [[ext_dot([W[f][o] for f in range(len(x))], [x[f][j] for f in range(len(x))])
+                 + b for j in range(len(x[0]))] for o in range(len(W[0]))]
+
+    def dW(x, e, m):
+        return [[ext_dot(xf, eo) / m for eo in e] for xf in x]
+
+    def guarded(extended, plain):
+        def part(*args):
+            try:
+                return extended(*args)
+            except (OverflowError, ValueError):
+                return plain(*args)
+        return part
+    return {"z": guarded(z, z_spec), "dW": guarded(dW, dW_spec)}
 
 
 def _x87_parts():
@@ -637,6 +678,9 @@ HYPOTHESES = [
     _H("blas-dot", "numpy", "Wᵀx and x·eᵀ are matrix products by BLAS (np.dot, @, "
        "torch.matmul), with FMA and its own blocking" + SPEC % "sums left to right",
        {"z": _z_numpy_dot, "dW": _dW_numpy_dot}, needs_numpy=True),
+    _H("blas-dot", "numpy-transposed", "xᵀW and e·xᵀ are matrix products by BLAS (np.dot, "
+       "@), with FMA and its own blocking" + SPEC % "sums left to right",
+       {"z": _z_numpy_dot_t, "dW": _dW_numpy_dot_t}, needs_numpy=True),
     _H("blas-dot", "fma-from-zero", "Wᵀx and x·eᵀ are matrix products whose kernel "
        "accumulates with FMA from 0.0 (a BLAS gemm)" + SPEC % "sums left to right from "
        "the first term, no FMA",
@@ -704,6 +748,10 @@ HYPOTHESES = [
        + SPEC % "left to right", {"z": _z_with(reverse)}),
     _H("fma", "dW", "dW is summed with fused multiply-adds (compilers contracting "
        "a·b + c)" + SPEC % "every product rounded", {"dW": _dW_pairs(fma_chain)}),
+    _H("fma+fused-update", "fma:z+fma:dW+fused-update", "every a·b + c is contracted into "
+       "a fused multiply-add: in z, in dW and in the update (GCC's -march=haswell with "
+       "-ffp-contract=fast)" + SPEC % "every product rounded",
+       {"z": _z_pairs(fma_chain), "dW": _dW_pairs(fma_chain), "update": _update_fused}),
     _H("division-by-reciprocal", "", "Σ / m is computed as Σ · (1/m)" + SPEC % "one "
        "division", {"dW": _dW_reciprocal, "db": _db_reciprocal}),
     # step 8
@@ -719,6 +767,9 @@ HYPOTHESES = [
     _H("extended-precision", "x87-divide", "sums and their division by m are kept in x87 "
        "80-bit registers and rounded to binary64 once" + SPEC % "every operation rounded "
        "to binary64", _extended_parts(64, True)),
+    _H("extended-precision", "x87-sums", "the sums of products are kept in x87 80-bit "
+       "registers and rounded to binary64 once, b added and m divided in binary64"
+       + SPEC % "every operation rounded to binary64", _x87_sums_parts()),
     _H("extended-precision", "x87-all", "every expression is evaluated in x87 80-bit "
        "registers (z, 1 / (1 + t), Σ / m, W − a·dW) and rounded to binary64 when stored"
        + SPEC % "every operation rounded to binary64", _x87_parts()),
@@ -744,7 +795,7 @@ for _h in HYPOTHESES:                   # these read the scenario's numbers thei
 # first: one operation done another way before a different summation scheme, a
 # different scheme before a different arithmetic.
 PRIORITY = ("exp", "bias-first", "threshold-strict", "integer-error", "sum-from-zero", "fma",
-            "fused-update", "sum-order", "reassociation", "division-by-reciprocal",
+            "fused-update", "fma+fused-update", "sum-order", "reassociation", "division-by-reciprocal",
             "sigmoid-form", "blas-dot", "extended-precision", "flush-subnormals", "float32")
 HYPOTHESES.sort(key=lambda h: PRIORITY.index(h.id))     # stable: details keep their order
 
