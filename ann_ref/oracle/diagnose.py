@@ -4,13 +4,20 @@
    give the golden file's next state. If it does not, the golden file is inconsistent
    and no backend is blamed.
 2. Every hypothesis (hypotheses.py) is run on the whole diverging step — every sample,
-   every output — and kept if it gives exactly the obtained bits. If one or more do, a
-   second mistake may be hidden in the same step: each is also tried paired with every
-   other; if none does, every pair is tried.
-3. Each kept hypothesis is run on from there: from the obtained state of every following
+   every output — and kept if it gives exactly the obtained bits; then pairs of them
+   (two mistakes at once), those with a single that fits first, while time remains.
+3. A kept hypothesis must also give the agreeing states before the divergence: the
+   backend computed those as the spec does, so a mistake that would have shown there is
+   not the one it makes.
+4. Each one left is run on from there: from the obtained state of every following
    iteration, does it give the obtained next one? The causes are ranked by how many
-   iterations they reproduce in a row, then by how common the mistake is (the order of
-   HYPOTHESES), a single mistake before a pair.
+   iterations they reproduce in a row, then by hypotheses.PRIORITY (the simpler and
+   more common mistake first), a single mistake before a pair. A pair is listed only
+   where it goes further than each of its parts alone (or, for the pairs real backends
+   make, as far).
+
+The time given to pairs and to the evidence is processor time, so that a busy machine
+changes how long a diagnosis takes, not what it finds.
 """
 import time
 
@@ -236,7 +243,7 @@ def _nearest(x, y, W, b, a, variant, obtained):
     """The hypothesis whose result is nearest to the obtained state (fewest values off),
     to show where a backend's step may part from the spec's."""
     best, best_name, best_off = None, None, None
-    target = list(obtained[0]) and [n for row in obtained[0] for n in row] + [obtained[1]]
+    target = [n for row in obtained[0] for n in row] + [obtained[1]]
     for h in H.available():
         r = _try(h, x, y, W, b, a, variant)
         if r is None:
