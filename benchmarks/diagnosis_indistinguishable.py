@@ -36,7 +36,7 @@ def matches(found, planted):
 
 def main():
     mistakes = MISTAKES + available()
-    runs = first = listed = fair = 0
+    runs = first = listed = fair = best = 0
     slowest = 0.0
     misses = []
     with tempfile.TemporaryDirectory() as folder:
@@ -47,6 +47,9 @@ def main():
             expected = reference(s)
             caught = [m for m in mistakes if first_difference(m, s, expected) is not None]
             traces = {m["id"]: "".join(trace_lines(states(m, s))) for m in caught}
+            for t in set(traces.values()):      # one name per trace: the commonest cause
+                named = [cause(i) for i, u in traces.items() if u == t]
+                best += max(named.count(c) for c in set(named))
             for m in caught:
                 path = os.path.join(folder, "t.jsonl")
                 with open(path, "w") as f:
@@ -66,6 +69,8 @@ def main():
                     misses.append("%s on %s: %s" % (m["id"], s["name"], ",".join(ids[:3]) or "none"))
     print("%d diverging runs: planted cause first in %d (%.1f %%), listed in %d (%.1f %%)"
           % (runs, first, 100.0 * first / runs, listed, 100.0 * listed / runs))
+    print("the most any diagnosis can name first, one cause per distinct trace: %d (%.1f %%)"
+          % (best, 100.0 * best / runs))
     print("first, or a mistake whose trace is bit-identical on that file: %d (%.1f %%)"
           % (fair, 100.0 * fair / runs))
     print("slowest diagnosis (compare + explain, in-process): %.2f s" % slowest)
