@@ -10,6 +10,7 @@ import shutil
 import struct
 import subprocess
 import sys
+from decimal import Context, Decimal
 
 import pytest
 
@@ -232,3 +233,35 @@ def test_x87_with_53_bit_precision_rounds_a_subnormal_product_twice():
     assert X.binary64(X.mul(X.load(p), X.load(q))) == 0.0
     X = arith.Extended(64)
     assert X.binary64(X.mul(X.load(p), X.load(q))) == 2.0 ** -1074
+
+
+@pytest.mark.slow
+def test_a_numpy_port_with_np_dot_is_named_blas_dot(tmp_path):
+    np = pytest.importorskip("numpy")
+    s = scenario_header(golden("real-valued-logistic"))["scenario"]
+
+    def num(h):
+        return struct.unpack(">d", bytes.fromhex(h))[0]
+    x, y, W = (np.array([[num(h) for h in r] for r in s["bits"][k]]) for k in ("x", "y", "W"))
+    b, a, m = num(s["bits"]["b"]), num(s["bits"]["learning_rate"]), float(x.shape[1])
+    lines = []
+    for k in range(s["iterations"] + 1):
+        lines.append(json.dumps({"iteration": k, "bits": {
+            "W": [[struct.pack(">d", float(v)).hex() for v in r] for r in W],
+            "b": struct.pack(">d", b).hex()}}))
+        z = np.dot(W.T, x) + b                        # BLAS: FMA, its own blocking
+        t = [[float(Decimal(-float(v)).exp(Context(prec=40))) for v in r] for r in z]
+        sg = 1.0 / (1.0 + np.array(t))
+        e = sg - y
+        dW = np.dot(x, e.T) / m
+        flat = [v for r in e.tolist() for v in r]
+        total = flat[0]
+        for v in flat[1:]:
+            total = total + v
+        db = total / m
+        W, b = W - a * dW, b - a * db
+    trace = tmp_path / "numpy.jsonl"
+    trace.write_text("\n".join(lines) + "\n")
+    report = compare(golden("real-valued-logistic"), str(trace))
+    explain(report)
+    assert report.diagnosis.causes[0].id == "blas-dot"
