@@ -523,12 +523,15 @@ def _x87_sums_parts():
     return {"z": guarded(z, z_spec), "dW": guarded(dW, dW_spec)}
 
 
-def _x87_parts():
+def _x87_parts(b_in_register=True):
     """x87 registers for every expression: z, s = 1 / (1 + t), dW = Σ / m, db and the
     update W − a·dW each evaluated with a 64-bit significand and stored (rounded to
-    binary64) once; exp's result and e are binary64."""
+    binary64) once; exp's result and e are binary64. With b_in_register False, z's sum
+    of products is stored before b is added (in binary64)."""
     X = Extended(64)
     parts = _extended_parts(64, True)
+    if not b_in_register:
+        parts["z"] = _x87_sums_parts()["z"]
 
     def s(z, t):
         one = X.load(1.0)
@@ -773,6 +776,10 @@ HYPOTHESES = [
     _H("extended-precision", "x87-all", "every expression is evaluated in x87 80-bit "
        "registers (z, 1 / (1 + t), Σ / m, W − a·dW) and rounded to binary64 when stored"
        + SPEC % "every operation rounded to binary64", _x87_parts()),
+    _H("extended-precision", "x87-all-z-stored", "every expression is evaluated in x87 "
+       "80-bit registers (Σ W·x, 1 / (1 + t), Σ / m, W − a·dW) and rounded to binary64 when "
+       "stored; b is added to the stored Σ W·x" + SPEC % "every operation rounded to "
+       "binary64", _x87_parts(False)),
     _H("extended-precision", "x87-pc53", "x87 with 53-bit precision control: binary64 "
        "significands but a wide exponent, so subnormal results are rounded twice"
        + SPEC % "every operation rounded to binary64 once", _extended_parts(53, True)),
