@@ -197,7 +197,8 @@ def numpy_sum(values):
     """np.sum of a 1-d float64 array: NumPy itself where installed; otherwise its
     reduction, the first value plus the pairwise sum of the rest."""
     if numpy is not None:
-        return float(numpy.sum(numpy.array(values, dtype=numpy.float64)))
+        with numpy.errstate(all="ignore"):
+            return float(numpy.sum(numpy.array(values, dtype=numpy.float64)))
     if len(values) == 1:
         return values[0]
     return values[0] + numpy_pairwise(values[1:])
@@ -233,6 +234,14 @@ def blocked_fma_dot(pairs, lanes):
     return total
 
 
+def _quiet(f):
+    """NumPy's own computation, without its warnings: inf and NaN are values here."""
+    def quiet(*args):
+        with numpy.errstate(all="ignore"):
+            return f(*args)
+    return quiet
+
+
 # --- parts: step 1, z ------------------------------------------------------------------
 
 def _z_with(reduce, b_first=False):
@@ -261,6 +270,7 @@ def _z_pairs(reduce, b_first=False):
     return z
 
 
+@_quiet
 def _z_numpy_dot(W, b, x):
     Wt = numpy.array(W, dtype=numpy.float64).T
     return (numpy.dot(Wt, numpy.array(x, dtype=numpy.float64)) + b).tolist()
@@ -337,12 +347,14 @@ def _dW_pairs(reduce):
     return dW
 
 
+@_quiet
 def _z_numpy_dot_t(W, b, x):
     """z as (xᵀ·W)ᵀ + b: the same product with the operands the other way round."""
     X = numpy.array(x, dtype=numpy.float64)
     return (numpy.dot(X.T, numpy.array(W, dtype=numpy.float64)).T + b).tolist()
 
 
+@_quiet
 def _dW_numpy_dot_t(x, e, m):
     """dW as (e·xᵀ)ᵀ / m."""
     X = numpy.array(x, dtype=numpy.float64)
@@ -350,6 +362,23 @@ def _dW_numpy_dot_t(x, e, m):
     return (numpy.dot(E, X.T).T / m).tolist()
 
 
+@_quiet
+def _z_numpy_ddot(W, b, x):
+    """Each z as np.dot of two vectors (BLAS's ddot), plus b."""
+    Wa, X = numpy.array(W, dtype=numpy.float64), numpy.array(x, dtype=numpy.float64)
+    return [[float(numpy.dot(Wa[:, o], X[:, j])) + b for j in range(X.shape[1])]
+            for o in range(Wa.shape[1])]
+
+
+@_quiet
+def _dW_numpy_ddot(x, e, m):
+    """Each dW as np.dot of two vectors (BLAS's ddot), divided by m."""
+    X, E = numpy.array(x, dtype=numpy.float64), numpy.array(e, dtype=numpy.float64)
+    return [[float(numpy.dot(X[f], E[o])) / m for o in range(E.shape[0])]
+            for f in range(X.shape[0])]
+
+
+@_quiet
 def _dW_numpy_dot(x, e, m):
     X = numpy.array(x, dtype=numpy.float64)
     E = numpy.array(e, dtype=numpy.float64)
@@ -684,6 +713,9 @@ HYPOTHESES = [
     _H("blas-dot", "numpy-transposed", "xᵀW and e·xᵀ are matrix products by BLAS (np.dot, "
        "@), with FMA and its own blocking" + SPEC % "sums left to right",
        {"z": _z_numpy_dot_t, "dW": _dW_numpy_dot_t}, needs_numpy=True),
+    _H("blas-dot", "numpy-ddot", "each z and dW is np.dot of two vectors: BLAS's ddot, "
+       "with FMA lanes of its own" + SPEC % "sums left to right",
+       {"z": _z_numpy_ddot, "dW": _dW_numpy_ddot}, needs_numpy=True),
     _H("blas-dot", "fma-from-zero", "Wᵀx and x·eᵀ are matrix products whose kernel "
        "accumulates with FMA from 0.0 (a BLAS gemm)" + SPEC % "sums left to right from "
        "the first term, no FMA",
