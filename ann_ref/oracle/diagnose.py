@@ -16,8 +16,8 @@
    where it goes further than each of its parts alone (or, for the pairs real backends
    make, as far).
 
-The time given to pairs and to the evidence is processor time, so that a busy machine
-changes how long a diagnosis takes, not what it finds.
+The work given to pairs and to the evidence is counted in values computed, not timed,
+so that a busy machine changes how long a diagnosis takes, not what it finds.
 """
 import time
 
@@ -26,8 +26,25 @@ from . import hypotheses as H
 from .arith import float32
 
 CANONICAL_NAN = 0x7FF8000000000000
-EVIDENCE_SECONDS = 0.5          # processor time given to running the candidates on
-PAIR_SECONDS = 0.4              # processor time given to trying pairs
+# How much work a diagnosis may do, in values computed (one step of a hypothesis costs
+# F·S·O + S·O): counted, not timed, so that a busy machine changes how long a diagnosis
+# takes, never what it finds. A processor-time cap guards against the pathological.
+EVIDENCE_WORK = 250000          # running the candidates on, after the divergence
+BEFORE_WORK = 60000             # checking them on the agreeing states before it
+PAIR_WORK = 150000              # trying pairs
+CAP_SECONDS = 5.0
+
+
+class Budget:
+    def __init__(self, work, size):
+        self.left = work
+        self.size = size
+        self.cap = time.process_time() + CAP_SECONDS
+
+    def spend(self, steps=1):
+        """False once the work (or the time cap) is used up."""
+        self.left -= steps * self.size
+        return self.left >= 0 and time.process_time() < self.cap
 
 
 class Cause:
@@ -109,7 +126,7 @@ def _reproduces(result, obtained):
         (obtained[0], obtained[1])
 
 
-def explain(report, evidence_seconds=EVIDENCE_SECONDS):
+def explain(report, evidence_work=EVIDENCE_WORK):
     """Attach a Diagnosis to a report with a first divergence."""
     first = report.first
     if first is None or report.expected_state is None:
@@ -121,7 +138,7 @@ def explain(report, evidence_seconds=EVIDENCE_SECONDS):
     report.diagnosis = d
     obtained = [report.obtained_state] + list(report.obtained_after)
     if report.before is None:
-        _initial_state(report, d, s, obtained, evidence_seconds)
+        _initial_state(report, d, s, obtained, evidence_work)
         return
     W, b = _floats(*report.before)
     spec = H.run_step(x, y, W, b, a, variant)
@@ -134,8 +151,8 @@ def explain(report, evidence_seconds=EVIDENCE_SECONDS):
         return
     candidates = _search(x, y, W, b, a, variant, obtained[0])
     candidates = _agree_before(candidates, x, y, a, variant, list(report.agreed),
-                               evidence_seconds / 4)
-    d.causes = _rank(candidates, x, y, a, variant, obtained, k, evidence_seconds)
+                               BEFORE_WORK)
+    d.causes = _rank(candidates, x, y, a, variant, obtained, k, evidence_work)
     if d.causes:
         best = d.causes[0]
         d.ambiguous = _ambiguous(d.causes)
@@ -160,13 +177,13 @@ def _search(x, y, W, b, a, variant, obtained):
         singles = [h for h in singles if not h.float32]
     found = [h for h in singles
              if _reproduces(_try(h, x, y, W, b, a, variant, cache), obtained)]
-    deadline = time.process_time() + PAIR_SECONDS
+    budget = Budget(PAIR_WORK, _size(x, y))
     tried = set()
     for pool in (H.pairs_with(found, singles), H.pairs_with(singles, singles)):
         for h in pool:
             if h.name in tried:
                 continue
-            if time.process_time() > deadline:
+            if not budget.spend():
                 return found
             tried.add(h.name)
             if _reproduces(_try(h, x, y, W, b, a, variant, cache), obtained):
@@ -174,14 +191,19 @@ def _search(x, y, W, b, a, variant, obtained):
     return found
 
 
-def _agree_before(candidates, x, y, a, variant, agreed, seconds):
+def _size(x, y):
+    """The values one step computes, roughly: the unit of Budget."""
+    return len(x) * len(x[0]) * len(y) + len(x[0]) * len(y)
+
+
+def _agree_before(candidates, x, y, a, variant, agreed, work):
     """The candidates that also give the states before the divergence, which the backend
     computed exactly as the spec does: a mistake that would have shown earlier is not the
     one made. (All of them if none does, so that something is shown.)"""
-    deadline = time.process_time() + seconds
+    budget = Budget(work, _size(x, y))
     kept = list(candidates)
     for i in range(len(agreed) - 1, 0, -1):
-        if len(kept) <= 1 or time.process_time() > deadline:
+        if len(kept) <= 1 or not budget.spend(len(kept)):
             break
         W, b = _floats(*agreed[i - 1])
         still = [h for h in kept if _reproduces(_try(h, x, y, W, b, a, variant), agreed[i])]
@@ -191,42 +213,62 @@ def _agree_before(candidates, x, y, a, variant, agreed, seconds):
     return kept
 
 
-def _rank(candidates, x, y, a, variant, obtained, k, seconds):
-    """Run every candidate on, in lockstep, while it reproduces the obtained states and
-    time remains; rank by iterations reproduced, then by the catalogue's order."""
+def _rank(candidates, x, y, a, variant, obtained, k, work):
+    """Run every candidate on while it reproduces the obtained states and the work
+    budget lasts; rank by iterations reproduced, then by hypotheses.PRIORITY.
+
+    A pair with a part that fits alone is kept only if it goes further than that part,
+    so it is run only once that part has stopped (most never need to be); the pairs real
+    backends make (H.COMMON_PAIRS) are run with the singles, and listed when they go as
+    far."""
     order = {h.name: i for i, h in enumerate(H.HYPOTHESES)}
     causes = [Cause(h, k, order.get(h.name, len(order) + i)) for i, h in
               enumerate(candidates)]
-    deadline = time.process_time() + seconds
-    running = list(causes)
+    budget = Budget(work, _size(x, y))
+    fitting = {c.hypothesis.name for c in causes if "+" not in c.id}
+    later = [c for c in causes if "+" in c.id and c.id not in H.COMMON_PAIRS
+             and any(n in fitting for n in c.hypothesis.components)]
+    _run_on([c for c in causes if c not in later], x, y, a, variant, obtained, k, budget)
+    single = {c.hypothesis.name: c for c in causes if "+" not in c.id}
+    for c in later:
+        parts = [single[n] for n in c.hypothesis.components if n in single]
+        if any(p.cut for p in parts):
+            c.last = c.first - 1                # cannot be shown to go further: dropped
+            continue
+        _run_on([c], x, y, a, variant, obtained, k, budget)
+    causes.sort(key=lambda c: (-c.reproduced, "+" in c.id, c.rank))
+    # a pair is evidence of two mistakes only where it goes further than either alone;
+    # the pairs real backends make (H.COMMON_PAIRS) are listed when they go as far
+    reach = {name: c.reproduced for name, c in single.items()}
+    return [c for c in causes if c.reproduced > 0 and (
+        "+" not in c.id or
+        all(reach.get(n, -1) < c.reproduced for n in c.hypothesis.components) or
+        (c.id in H.COMMON_PAIRS and
+         all(reach.get(n, -1) <= c.reproduced for n in c.hypothesis.components)))]
+
+
+def _run_on(running, x, y, a, variant, obtained, k, budget):
+    """Advance the causes in lockstep through the obtained states after iteration k."""
+    running = list(running)
     for i in range(1, len(obtained)):
         if not running:
-            break
-        if time.process_time() > deadline:
+            return
+        if not budget.spend(len(running)):
             for c in running:
                 c.cut = True
-            break
-        if i >= 2 and obtained[i - 1] == obtained[i - 2]:
+            return
+        if i >= 2 and obtained[i - 1] == obtained[i - 2] and obtained[i] == obtained[i - 1]:
             # the same state as the step before, which each running cause reproduced:
             # its step gives the same state again
-            if obtained[i] == obtained[i - 1]:
-                for c in running:
-                    c.last = k + i
-                continue
+            for c in running:
+                c.last = k + i
+            continue
         W, b = _floats(*obtained[i - 1])
         for c in list(running):
             if _reproduces(_try(c.hypothesis, x, y, W, b, a, variant), obtained[i]):
                 c.last = k + i
             else:
                 running.remove(c)
-    causes.sort(key=lambda c: (-c.reproduced, "+" in c.id, c.rank))
-    # a pair is evidence of two mistakes only where it goes further than either alone;
-    # the pairs real backends make (H.COMMON_PAIRS) are listed when they go as far
-    single = {c.hypothesis.name: c.reproduced for c in causes if "+" not in c.id}
-    return [c for c in causes if "+" not in c.id or
-            all(single.get(n, -1) < c.reproduced for n in c.hypothesis.components) or
-            (c.id in H.COMMON_PAIRS and
-             all(single.get(n, -1) <= c.reproduced for n in c.hypothesis.components))]
 
 
 def _ambiguous(causes):
@@ -269,7 +311,7 @@ def _samples_that_matter(spec, trial, most=4):
     return found or [(o, j) for o in range(O) for j in range(S)][:most]
 
 
-def _initial_state(report, d, s, obtained, seconds):
+def _initial_state(report, d, s, obtained, work):
     """A divergence at iteration 0: the initial state is the scenario's, so the backend
     read it wrong — or in its own arithmetic (binary32, subnormals flushed)."""
     W0, b0 = s["W"], s["b"]
@@ -277,7 +319,7 @@ def _initial_state(report, d, s, obtained, seconds):
     found = [h for h in H.available() if h.load is not None and tuple(_state_bits(
         [[h.load(v) for v in row] for row in W0], h.load(b0))) == tuple(obtained[0])]
     if found:
-        d.causes = _rank(found, x, y, a, variant, obtained, 0, seconds)
+        d.causes = _rank(found, x, y, a, variant, obtained, 0, work)
     else:
         d.notes.append("iteration 0 is the initial state: read W and b from the scenario's "
                        "bits, or parse its decimals with a correctly rounded parser")
