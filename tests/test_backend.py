@@ -1,5 +1,7 @@
 """verify --backend against backends that crash, hang, flood or mumble: one clear
-message each, and no process left behind."""
+line on stderr each, exit status 3 (not 1, which means "differs"), and no process left
+behind."""
+import json
 import os
 import sys
 import time
@@ -19,6 +21,14 @@ def backend(tmp_path, body):
 
 def verify(command, *extra):
     return cli("verify", ARTICLE, "--backend", command, *extra)
+
+
+def failed(status, out, err, *needles):
+    """The backend failed: exit status 3, nothing on stdout, one line on stderr."""
+    assert (status, out) == (3, ""), (status, out, err)
+    assert "Traceback" not in err and err.count("\n") == 1, err
+    for needle in needles:
+        assert needle in err, err
 
 
 def gone(pid, within=5.0):
@@ -44,48 +54,53 @@ def test_a_backend_that_hangs_is_stopped_at_the_timeout_with_its_children(tmp_pa
     start = time.monotonic()
     status, out, err = verify(command, "--timeout", "1.5")
     assert time.monotonic() - start < 20
-    assert status == 1 and err == ""
-    assert out.count("\n") == 1 and "did not finish within 1.5 s; it was stopped" in out
+    failed(status, out, err, "did not finish within 1.5 s; it was stopped")
     for pid in map(int, pids.read_text().split()):
         assert gone(pid), "process %d was left running" % pid
 
 
 def test_a_backend_that_prints_without_end_is_stopped_at_the_limit(tmp_path):
     command = backend(tmp_path, "while True:\n    sys.stdout.write('x' * 65536)\n")
-    status, out, _ = verify(command, "--max-output", "1000000")
-    assert status == 1 and "wrote more than 1000000 bytes to stdout; it was stopped" in out
+    failed(*verify(command, "--max-output", "1000000"),
+           "wrote more than 1000000 bytes to stdout; it was stopped")
 
 
 def test_a_backend_that_exits_non_zero_is_reported_with_its_last_stderr_line(tmp_path):
     command = backend(tmp_path, "sys.stderr.write('reading the scenario\\nboom: no weights\\n')\n"
                       "sys.exit(3)\n")
-    status, out, _ = verify(command)
-    assert status == 1 and out.count("\n") == 1
-    assert "exited with status 3; its stderr ends: boom: no weights" in out
+    failed(*verify(command), "exited with status 3; its stderr ends: boom: no weights")
 
 
 def test_a_backend_that_writes_to_stderr_only(tmp_path):
     command = backend(tmp_path, "sys.stderr.write('all went well, I think\\n')\n")
-    status, out, _ = verify(command)
-    assert status == 1 and "wrote no trace to stdout; its stderr ends: all went well" in out
+    failed(*verify(command), "wrote no trace to stdout; its stderr ends: all went well")
 
 
 def test_a_backend_killed_by_a_signal(tmp_path):
     command = backend(tmp_path, "import signal\nos.kill(os.getpid(), signal.SIGSEGV)\n")
-    status, out, _ = verify(command)
-    assert status == 1 and "was killed by SIGSEGV" in out
+    failed(*verify(command), "was killed by SIGSEGV")
 
 
 def test_a_backend_that_prints_garbage_gets_a_one_line_format_error(tmp_path):
     command = backend(tmp_path, "print('{\"iteration\": 0, \"bits\": 12}')\n")
-    status, out, err = verify(command)
-    assert status == 2 and out == "" and "Traceback" not in err
-    assert err.count("\n") == 1 and "the output of backend" in err and "bits must be an object" in err
+    failed(*verify(command), "wrote something that is not a trace", "the output of backend",
+           "bits must be an object")
 
 
 def test_a_command_that_does_not_exist(tmp_path):
-    status, out, _ = verify("/nonexistent/backend --flag")
-    assert status == 1 and "cannot be started" in out
+    failed(*verify("/nonexistent/backend --flag"), "cannot be started")
+
+
+def test_an_empty_command(tmp_path):
+    failed(*verify("  "), "the backend command is empty")
+
+
+def test_a_backend_failure_with_json_is_json_with_status_3(tmp_path):
+    command = backend(tmp_path, "sys.exit(4)\n")
+    status, out, err = verify(command, "--json")
+    assert status == 3 and "exited with status 4" in err
+    obj = json.loads(out)
+    assert obj["status"] == 3 and "exited with status 4" in obj["error"]
 
 
 def test_the_backend_gets_the_scenario_on_stdin(tmp_path):

@@ -43,3 +43,28 @@ def test_max_ulp_is_passed_through():
     states[500] = (W, b + 2 * abs(b) * 2.0 ** -53)       # one ULP up
     assert not compare_states(ARTICLE_GOLDEN, states).agree
     assert compare_states(ARTICLE_GOLDEN, states, max_ulp=1).agree
+
+
+@pytest.mark.parametrize("states, error, needle", [
+    ([(1, 2)], TypeError, "states[0]: W is 1, not a matrix"),
+    (None, TypeError, "states is None (NoneType), not a sequence of (W, b) states"),
+    ([], ValueError, "states is empty"),
+    ([([[0.4], [0.2]], 1.0, 3)], TypeError, "states[0] is ([[0.4], [0.2]], 1.0, 3), not a pair (W, b)"),
+    ([([[0.4], [0.2]], "1")], TypeError, "states[0]: b is '1' (str), not a number"),
+    ([([[0.4], [0.2, 0.1]], 1.0)], ValueError, "states[0]: W is ragged"),
+    ([([[0.4], [10 ** 400]], 1.0)], ValueError, "states[0]: W[1][0] is too large for binary64"),
+])
+def test_states_of_the_wrong_kind_are_named(states, error, needle):
+    with pytest.raises(error) as failure:
+        assert_matches_golden(ARTICLE_GOLDEN, states)
+    assert needle in str(failure.value)
+
+
+def test_other_arguments_of_the_wrong_kind_are_named():
+    states = ann_ref.train(**ARTICLE)
+    with pytest.raises(TypeError, match="golden is None"):
+        compare_states(None, states)
+    with pytest.raises(ValueError, match="max_ulp is -1"):
+        compare_states(ARTICLE_GOLDEN, states, max_ulp=-1)
+    with pytest.raises(ValueError, match="max_lines is 0"):
+        assert_matches_golden(ARTICLE_GOLDEN, states, max_lines=0)

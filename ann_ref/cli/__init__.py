@@ -3,6 +3,7 @@ module per command.
 
 Bad input of any kind ends in one line on stderr and exit status 2, never a traceback.
 """
+import json
 import os
 import signal
 import sys
@@ -78,6 +79,8 @@ def main(argv=None, out=None):
         return status
     except UsageError as e:               # already names the command
         sys.stderr.write("%s\n" % e)
+        if argv is not None and "--json" in argv or argv is None and "--json" in sys.argv:
+            out.write('{"error": %s, "status": 2}\n' % json.dumps(str(e)))   # verify --json
         return 2
     except AnnRefError as e:              # names the file and the place in it
         sys.stderr.write("%s: %s\n" % (PROG, e))

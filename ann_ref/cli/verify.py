@@ -1,21 +1,34 @@
 """`ann-ref verify`: a trace, or the output of another implementation, against a golden
-file, bit for bit."""
+file — or every golden file of a folder — bit for bit."""
+import json
 import os
+import sys
 
-from ..errors import AnnRefError, UsageError
+from ..errors import AnnRefError, FormatError, UsageError
 from .options import PROG, count, positive
+
+EXIT_STATUSES = ("Exit status: 0 every bit agrees (or is within --max-ulp); 1 the trace "
+                 "differs; 2 bad input or usage (a file that is not what the format says, "
+                 "a trace of another shape, a bad option); 3 the backend failed (did not "
+                 "start, crashed, timed out, exceeded its output limit, or wrote something "
+                 "that is not a trace), with the reason on stderr. For a folder, the "
+                 "largest status of its files.")
 
 
 def add_parser(sub):
-    p = sub.add_parser("verify", help="check a trace, or another implementation, against "
-                       "a golden file", description="Compare the bits of a trace with a "
-                       "golden file. On agreement one line, 'N iterations, all bits equal', "
-                       "exit status 0. Otherwise a report (the first divergences with "
-                       "expected and obtained values in decimal and bits and their distance "
-                       "in ULPs, how many iterations differ, the diverging step recomputed "
-                       "from the last agreeing state, and the likely cause), exit status 1. "
-                       "Exit status 2 for a file that cannot be read as the format says.")
-    p.add_argument("golden", metavar="GOLDEN.json")
+    p = sub.add_parser(
+        "verify", help="check a trace, or another implementation, against a golden file "
+        "or a folder of them",
+        description="Compare the bits of a trace with a golden file. On agreement one "
+        "line, 'N iterations, all bits equal'. Otherwise a report: the first divergences "
+        "(expected and obtained values in decimal and bits, their distance in ULPs or "
+        "'sign of zero'), how many iterations differ, the diverging step recomputed from "
+        "the last agreeing state, and every modelled cause consistent with it, ranked by "
+        "how many iterations each reproduces. With a folder instead of GOLDEN.json, every "
+        "golden file in it is checked against --backend, one line per file and a total. "
+        + EXIT_STATUSES)
+    p.add_argument("golden", metavar="GOLDEN.json",
+                   help="a golden file, or a folder of them (then --backend is needed)")
     p.add_argument("trace", metavar="TRACE.json", nargs="?",
                    help="the trace to check: the golden format (scenario optional; only "
                    "bits are compared) or JSON lines, each with 'iteration' and 'bits'")
@@ -23,58 +36,113 @@ def add_parser(sub):
                    help="instead of TRACE, run this command: it gets the scenario file on "
                    "stdin and must write its trace to stdout. Split into words as a shell "
                    "would, run without a shell (use sh -c '...' for pipes)")
+    p.add_argument("--batch", action="store_true",
+                   help="start the backend once and give it one scenario per line on "
+                   "stdin; it answers each with its trace as JSON lines followed by the "
+                   "line {\"end\": true} (golden/README.md, 'Checking the whole catalogue')")
+    p.add_argument("-j", "--jobs", type=positive, default=1, metavar="N",
+                   help="with a folder: check N files at a time (N backend processes)")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object instead of the report (for bad input too: "
+                   "{\"error\": ...}, with the same exit status)")
     p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                   help="stop the backend after this long (default: 60)")
+                   help="stop the backend after this long, per scenario (default: 60)")
     p.add_argument("--max-output", type=positive, default=512 * 1024 * 1024,
                    metavar="BYTES", help="stop the backend once it has written this much "
-                   "(default: 512 MiB)")
+                   "for one scenario (default: 512 MiB)")
     p.add_argument("--max-ulp", type=count, default=0, metavar="N",
                    help="accept values within N ULPs of the golden ones and report the "
-                   "largest distance (default: 0, every bit equal)")
+                   "largest distance; a wrong sign of zero is never accepted (default: 0, "
+                   "every bit equal)")
     p.add_argument("--max-lines", type=positive, default=20, metavar="N",
-                   help="cap the report at N lines (default: 20)")
+                   help="at most N lines of report (default: 20); every consistent cause "
+                   "is kept, in one line if need be")
     p.set_defaults(handler=run_command)
 
 
 def run_command(args, out):
+    try:
+        return _run(args, out)
+    except _BackendFailed as e:
+        sys.stderr.write("%s: %s\n" % (PROG, e))
+        if args.json:
+            _json(out, {"error": str(e), "status": 3})
+        return 3
+    except AnnRefError as e:
+        if not args.json:
+            raise
+        message = str(e) if isinstance(e, UsageError) else "%s: %s" % (PROG, e)
+        sys.stderr.write("%s\n" % message)
+        _json(out, {"error": message, "status": 2})
+        return 2
+
+
+class _BackendFailed(AnnRefError):
+    """The backend did not give a trace (exit status 3)."""
+
+
+def _json(out, obj):
+    out.write(json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def _run(args, out):
     from ..oracle import backend
-    from ..oracle.compare import compare
-    from ..oracle.diagnose import explain
-    if (args.trace is None) == (args.backend is None):
-        raise UsageError("%s verify: give either a TRACE file or --backend CMD" % PROG)
+    from ..oracle.batch import judge, scenario_bytes, totals, verify_folder
     if not args.timeout > 0:
         raise UsageError("%s verify: --timeout must be a positive number of seconds" % PROG)
+    if os.path.isdir(args.golden):
+        if args.backend is None or args.trace is not None:
+            raise UsageError("%s verify: a folder of golden files is checked against "
+                             "--backend CMD (and no TRACE)" % PROG)
+        results = verify_folder(args.golden, args.backend, args.jobs, args.batch,
+                                args.timeout, args.max_output, args.max_ulp)
+        status, line, counts = totals(results)
+        if args.json:
+            _json(out, dict(counts, status=status, folder=args.golden,
+                            files=[r.obj for r in results]))
+        else:
+            for r in results:
+                out.write(r.line + "\n")
+            out.write(line + "\n")
+        for r in results:
+            if r.status == 3:
+                sys.stderr.write("%s: %s\n" % (PROG, r.line))
+        return status
+    if (args.trace is None) == (args.backend is None):
+        raise UsageError("%s verify: give either a TRACE file or --backend CMD" % PROG)
     trace, label = args.trace, args.trace
     if args.backend is not None:
         label = "the output of backend %r" % args.backend
+        data = scenario_bytes(args.golden)
         try:
-            trace = backend.run(args.backend, _scenario_bytes(args.golden), args.timeout,
-                                args.max_output)
+            if args.batch:
+                from ..oracle.batch import scenario_line
+                session = backend.Session(args.backend, args.timeout, args.max_output)
+                try:
+                    trace = session.trace(scenario_line(args.golden))
+                finally:
+                    session.close()
+            else:
+                trace = backend.run(args.backend, data, args.timeout, args.max_output)
         except backend.BackendError as e:
-            out.write("%s\n" % e)
-            return 1
+            raise _BackendFailed(str(e))
     try:
-        report = compare(args.golden, trace, args.max_ulp, trace_label=label,
-                         show_progress=True)
-    except AnnRefError as e:
-        if args.backend is not None:     # name the backend, not a temporary file
-            raise AnnRefError(str(e).replace(trace, label, 1))
-        raise
+        result = judge(args.golden, trace, label, args.max_ulp, errors=False,
+                       show_progress=not args.json)
+    except FormatError as e:
+        if args.backend is None:
+            raise
+        message = str(e).replace(trace, label, 1)      # name the backend, not a temporary file
+        if e.file == trace:
+            raise _BackendFailed("backend %r wrote something that is not a trace: %s"
+                                 % (args.backend, message))
+        raise AnnRefError(message)
     finally:
         if args.backend is not None:
             os.remove(trace)
-    if not report.agree:
-        explain(report)
-    out.write(report.text(args.max_lines))
-    return 0 if report.agree else 1
-
-
-def _scenario_bytes(golden_path):
-    """The golden file's scenario, as a scenario file, for a backend's stdin."""
-    import io
-    from ..formats.reader import GOLDEN
-    from ..formats.writer import write_document
-    from .run import read_header
-    text = io.StringIO()
-    write_document(text, read_header(golden_path, GOLDEN)[1])
-    return text.getvalue().encode("utf-8")
+    report = result.report
+    if args.json:
+        _json(out, result.obj)
+    else:
+        out.write(report.text(args.max_lines))
+    return result.status

@@ -5,6 +5,7 @@ session of its own, so that on a timeout, or when it writes more than the limit,
 every process it started are killed together: nothing is left running.
 """
 import os
+import select
 import selectors
 import shlex
 import signal
@@ -137,3 +138,141 @@ def _last_line(stderr):
 
 def _name(command):
     return repr(command if len(command) <= 60 else command[:57] + "...")
+
+
+# --- batch: one process serves many scenarios ---------------------------------------------
+
+END = b'{"end": true}'
+
+
+class Session:
+    """A backend started once that answers scenario after scenario (the batch protocol of
+    golden/README.md): ann-ref writes one scenario document per line on its stdin; the
+    backend answers each with the trace as JSON lines, then the line {"end": true} (or
+    one line {"error": "..."} if it cannot run that scenario). Closing stdin ends it."""
+
+    def __init__(self, command, timeout=DEFAULT_TIMEOUT, max_bytes=DEFAULT_MAX_BYTES):
+        try:
+            argv = shlex.split(command)
+        except ValueError as e:
+            raise BackendError("the backend command cannot be split into words: %s" % e)
+        if not argv:
+            raise BackendError("the backend command is empty")
+        self.command, self.timeout, self.max_bytes = command, timeout, max_bytes
+        try:
+            self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, start_new_session=True)
+        except OSError as e:
+            raise BackendError("the backend %r cannot be started: %s"
+                               % (argv[0], e.strerror or e))
+        self.stderr = b""
+        self._pending = b""
+        self._err = threading.Thread(target=self._drain, daemon=True)
+        self._err.start()
+
+    def _drain(self):
+        while True:
+            try:
+                chunk = os.read(self.p.stderr.fileno(), 1 << 14)
+            except (OSError, ValueError):   # closed by close()
+                return
+            if not chunk:
+                return
+            self.stderr = (self.stderr + chunk)[-STDERR_KEPT:]
+
+    def _fail(self, problem):
+        self.close(kill=True)
+        raise BackendError("backend %s %s%s" % (_name(self.command), problem,
+                                                _last_line(self.stderr)))
+
+    def trace(self, scenario_line):
+        """Send one scenario (one line of JSON, bytes); the path of a temporary file with
+        the trace it answered (the caller removes it). BackendError if it failed: the
+        session is then closed."""
+        try:
+            self.p.stdin.write(scenario_line.rstrip(b"\n") + b"\n")
+            self.p.stdin.flush()
+        except OSError:
+            self._ended_early()
+        fd, path = tempfile.mkstemp(prefix="ann-ref-backend.", suffix=".jsonl")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                self._answer(out)
+        except BaseException:
+            os.remove(path)
+            raise
+        return path
+
+    def _answer(self, out):
+        deadline = time.monotonic() + self.timeout
+        written = 0
+        fileno = self.p.stdout.fileno()
+        while True:
+            while b"\n" in self._pending:
+                line, self._pending = self._pending.split(b"\n", 1)
+                stripped = line.strip()
+                if stripped.startswith(b'{"end"') or stripped.startswith(b'{"error"'):
+                    self._verdict(stripped)
+                    return
+                out.write(line + b"\n")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self._fail("did not answer within %g s; it was stopped" % self.timeout)
+            ready, _, _ = select.select([fileno], [], [], min(left, 1.0))
+            if not ready:
+                continue
+            chunk = os.read(fileno, 1 << 16)
+            if not chunk:
+                self._ended_early()
+            written += len(chunk)
+            if written > self.max_bytes:
+                self._fail("wrote more than %d bytes for one scenario; it was stopped"
+                           % self.max_bytes)
+            self._pending += chunk
+
+    def _verdict(self, line):
+        import json
+        try:
+            message = json.loads(line.decode("utf-8"))
+        except ValueError:
+            self._fail("ended an answer with a line that is not JSON: %r" % line[:80])
+        if isinstance(message, dict) and message.get("end") is True and len(message) == 1:
+            return
+        if isinstance(message, dict) and "error" in message:
+            raise BackendError("backend %s could not run the scenario: %s"
+                               % (_name(self.command), str(message["error"])[:300]))
+        self._fail('ended an answer with %r; expected {"end": true}' % line[:80])
+
+    def _ended_early(self):
+        try:
+            status = self.p.wait(5)
+        except subprocess.TimeoutExpired:
+            status = None
+        self._err.join(1)
+        if status is not None and status < 0:
+            try:
+                how = "was killed by %s" % signal.Signals(-status).name
+            except ValueError:
+                how = "was killed by signal %d" % -status
+        elif status:
+            how = "exited with status %d" % status
+        else:
+            how = "ended"
+        self._fail('%s before it answered with {"end": true}' % how)
+
+    def close(self, kill=False):
+        try:
+            self.p.stdin.close()
+        except OSError:
+            pass
+        if not kill:
+            try:
+                self.p.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+        _kill(self.p)
+        for pipe in (self.p.stdout, self.p.stderr):
+            try:
+                pipe.close()
+            except OSError:
+                pass

@@ -5,6 +5,7 @@ Both files are read as streams, so a trace of any length is compared in constant
 memory; the report keeps only the first divergences, the largest distance, and the
 states around the first divergence that the diagnosis needs.
 """
+import collections
 import os
 
 from ..core.bits import bits_to_float, ulp_distance
@@ -13,19 +14,33 @@ from ..formats.reader import GOLDEN, TRACE, open_document
 from ..progress import progress
 
 DEFAULT_LINES = 20
+EVIDENCE_STATES = 2000              # obtained states kept after the first divergence
+
+
+SIGN_OF_ZERO = "sign-of-zero"
+NAN = "NaN against a number"
+ZEROS = (0, 0x8000000000000000)
 
 
 class Divergence:
-    """One value of one iteration whose bits differ."""
+    """One value of one iteration whose bits differ. kind is "ulps" (a distance in
+    ULPs), "sign-of-zero" (+0.0 against −0.0: no distance, a wrong sign) or "nan"."""
 
     def __init__(self, k, field, expected, obtained):
         self.k, self.field, self.expected, self.obtained = k, field, expected, obtained
-        self.ulps = ulp_distance(bits_to_float(expected), bits_to_float(obtained))
+        if expected in ZEROS and obtained in ZEROS:
+            self.kind, self.ulps = SIGN_OF_ZERO, None
+        else:
+            self.ulps = ulp_distance(bits_to_float(expected), bits_to_float(obtained))
+            self.kind = "nan" if self.ulps is None else "ulps"
+
+    def distance(self):
+        return _ulps(self.ulps) if self.kind == "ulps" else (
+            "sign of zero" if self.kind == SIGN_OF_ZERO else NAN)
 
     def line(self):
         return "iteration %d, %s: expected %s, obtained %s, %s" % (
-            self.k, self.field, show(self.expected), show(self.obtained),
-            _ulps(self.ulps) if self.ulps is not None else "NaN against a number")
+            self.k, self.field, show(self.expected), show(self.obtained), self.distance())
 
 
 def _ulps(n):
@@ -54,6 +69,8 @@ class Report:
         self.before = None              # (W bits, b bits) of the last iteration before the
         self.expected_state = None      #   first divergence, and the expected and obtained
         self.obtained_state = None      #   states of that iteration
+        self.obtained_after = []        # the obtained states after it, for the evidence
+        self.agreed = collections.deque(maxlen=EVIDENCE_STATES)   # the states before it
         self.diagnosis = None           # filled by diagnose.explain()
 
     @property
@@ -89,30 +106,13 @@ class Report:
 
     def text(self, max_lines=DEFAULT_LINES):
         """The report: one line on agreement; otherwise at most max_lines lines."""
-        if self.agree:
-            return self.summary() + "\n"
-        s = self.scenario
-        head = "%s (%s, %s, %d iterations) against %s" % (
-            self.golden, s["name"], s["variant"], s["iterations"], self.trace)
-        lines = [head]
-        lines += ["scenario differs: %s" % d for d in self.scenario_differences[:3]]
-        if self.nan_repaired:
-            lines.append("note: %d NaN bit patterns of the trace were not the canonical "
-                         "7ff8000000000000; NaNs are compared as NaN" % self.nan_repaired)
-        # what must fit: the header, the first divergence, the summary and the causes;
-        # then the recomputed step; then more divergences
-        steps, causes = self.diagnosis.lines() if self.diagnosis else ([], [])
-        budget = max_lines - len(lines) - 1 - len(causes) - (1 if self.divergences else 0)
-        steps = steps[:max(0, budget)]
-        if len(steps) == 1:                 # a heading without its values says nothing
-            steps = []
-        room = max(1, max_lines - len(lines) - 1 - len(causes) - len(steps))
-        shown = [d.line() for d in self.divergences[:room]]
-        more = self.diverging_iterations and len(self.divergences) > len(shown)
-        lines += shown
-        lines.append(self.summary() + (" (more values differ than are shown)" if more else ""))
-        lines += steps + causes
-        return "\n".join(lines[:max(max_lines, 3)]) + "\n"
+        from .report import text
+        return text(self, max_lines)
+
+    def as_json(self):
+        """The report as one object, ready for json.dumps."""
+        from .report import as_json
+        return as_json(self)
 
 
 def _fields(W, b):
@@ -139,9 +139,37 @@ def check_manifest(golden_path):
 def compare(golden_path, trace_path, max_ulp=0, keep=DEFAULT_LINES, trace_label=None,
             show_progress=False):
     """Compare the trace file with the golden file; a Report. FormatError for a file
-    that is not what the format says, or a golden file that its manifest disowns."""
+    that is not what the format says, a trace whose W has another shape than the golden
+    file's, or a golden file that its manifest disowns."""
     check_manifest(golden_path)
     report = Report(golden_path, trace_label or trace_path, max_ulp)
+    try:
+        _compare(report, golden_path, trace_path, keep, show_progress, trace_label)
+    except FormatError as e:
+        if e.file == golden_path and _swapped(golden_path, trace_path):
+            raise FormatError("this is a trace, not a golden file, and %s is a golden file: "
+                              "the arguments are swapped; the order is GOLDEN TRACE"
+                              % (trace_label or trace_path), golden_path)
+        raise
+    return report
+
+
+def _swapped(golden_path, trace_path):
+    """True if the golden file given is a trace without a scenario (so no golden file)
+    and the trace given is a golden file."""
+    try:
+        with open_document(golden_path, TRACE) as d:
+            next(d.entries(), None)
+            if "scenario" in d.header:
+                return False
+        with open_document(trace_path, GOLDEN) as d:
+            d.scenario()
+        return True
+    except (FormatError, OSError):
+        return False
+
+
+def _compare(report, golden_path, trace_path, keep, show_progress, trace_label):
     with open_document(golden_path, GOLDEN) as golden, \
             open_document(trace_path, TRACE) as trace:
         expected = golden.entries()
@@ -149,18 +177,30 @@ def compare(golden_path, trace_path, max_ulp=0, keep=DEFAULT_LINES, trace_label=
             expected = progress(expected, golden.expected_iterations())
         obtained = trace.entries()
         previous = None
+        shape_checked = False
         for k, W_e, b_e in expected:
             report.expected_entries += 1
             if trace.shape is None:
                 trace.shape = golden.shape
             entry = next(obtained, None)
+            if not shape_checked and trace.shape != golden.shape:
+                raise FormatError(
+                    "W is %d × %d (features × outputs) here but %d × %d in the golden file "
+                    "%s: a trace of another scenario" % (trace.shape + golden.shape
+                                                         + (golden_path,)), trace_path)
+            shape_checked = True
             if entry is None:
                 continue                # the trace ended early: count the golden rest
             report.obtained_entries += 1
             report.compared += 1
             _, W_o, b_o = entry
+            if report.diverging_iterations and \
+                    len(report.obtained_after) < EVIDENCE_STATES:
+                report.obtained_after.append((W_o, b_o))
             if b_e == b_o and W_e == W_o:   # all bits equal: nothing to look at
                 previous = (W_e, b_e)
+                if not report.diverging_iterations:
+                    report.agreed.append(previous)
                 continue
             differs = False
             for (field, e), (_, o) in zip(_fields(W_e, b_e), _fields(W_o, b_o)):
@@ -174,13 +214,15 @@ def compare(golden_path, trace_path, max_ulp=0, keep=DEFAULT_LINES, trace_label=
                         report.before = previous
                         report.expected_state = (W_e, b_e)
                         report.obtained_state = (W_o, b_o)
-                if d.ulps is None or d.ulps > max_ulp:
+                if d.kind != "ulps" or d.ulps > report.max_ulp:
                     report.beyond_tolerance += 1
                 if len(report.divergences) < keep:
                     report.divergences.append(d)
-                if report.largest is None or (d.ulps or 1 << 64) > (report.largest.ulps or 1 << 64):
+                if d.kind == "ulps" and (report.largest is None or d.ulps > report.largest.ulps):
                     report.largest = d
             previous = (W_e, b_e)
+            if not report.diverging_iterations:
+                report.agreed.append(previous)
         for _ in obtained:              # the trace went on: count, and check, the rest
             report.obtained_entries += 1
         report.scenario = golden.header["scenario"]
@@ -188,7 +230,6 @@ def compare(golden_path, trace_path, max_ulp=0, keep=DEFAULT_LINES, trace_label=
         theirs = trace.header.get("scenario")
         if theirs is not None:
             report.scenario_differences = _scenario_differences(report.scenario, theirs)
-    return report
 
 
 def _scenario_differences(ours, theirs):

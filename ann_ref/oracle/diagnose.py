@@ -1,314 +1,369 @@
-"""Why a trace diverges: the diverging step recomputed from the last agreeing state,
-with its intermediate values, and the usual mistakes tried one at a time.
+"""Why a trace diverges: the search for the causes that reproduce it, ranked by evidence.
 
-Each hypothesis is the reference step with one operation done the way another backend
-commonly does it (libm's exp, an FMA, another summation order, another sigmoid formula
-...). A hypothesis whose result has exactly the obtained bits is named as the likely
-cause. The step is taken apart here (z, exp(−z), s, y_pred, e, dW, db, update) with the
-model's own functions; a test checks that, unchanged, it is model.step bit for bit.
+1. The golden file is checked first: the spec's step from the last agreeing state must
+   give the golden file's next state. If it does not, the golden file is inconsistent
+   and no backend is blamed.
+2. Every hypothesis (hypotheses.py) is run on the whole diverging step — every sample,
+   every output — and kept if it gives exactly the obtained bits; then pairs of them
+   (two mistakes at once), those with a single that fits first, while time remains.
+3. A kept hypothesis must also give the agreeing states before the divergence: the
+   backend computed those as the spec does, so a mistake that would have shown there is
+   not the one it makes.
+4. Each one left is run on from there: from the obtained state of every following
+   iteration, does it give the obtained next one? The causes are ranked by how many
+   iterations they reproduce in a row, then by hypotheses.PRIORITY (the simpler and
+   more common mistake first), a single mistake before a pair. A pair is listed only
+   where it goes further than each of its parts alone (or, for the pairs real backends
+   make, as far).
+
+The work given to pairs and to the evidence is counted in values computed, not timed,
+so that a busy machine changes how long a diagnosis takes, not what it finds.
 """
-import math
-from fractions import Fraction
+import time
 
 from ..core.bits import bits_to_float, float_to_bits
-from .compare import show
-from ..core.exponential import exp
-from ..core.matrix import add_scalar, divide, dot, scale, subtract, total, transpose
-from ..core.model import THRESHOLD, predict
+from . import hypotheses as H
+from .arith import float32
 
-INF = float("inf")
-
-
-# --- the step, in parts ---------------------------------------------------------------
-
-def parts(x, y, W, b, a, variant, z_of=None, exp_of=exp, s_of=None, predict_of=predict,
-          dW_of=None, db_of=None, update_of=None):
-    """Every intermediate of one step, as a dict; any part can be replaced."""
-    m = len(x[0])
-    z = z_of(W, b, x) if z_of else add_scalar(dot(transpose(W), x), b)
-    e_z = [[exp_of(-v) for v in row] for row in z]                       # exp(−z)
-    s = s_of(z, e_z) if s_of else [[1.0 / (1.0 + v) for v in row] for row in e_z]
-    y_pred = predict_of(s)
-    e = subtract(y_pred if variant == THRESHOLD else s, y)
-    dW = dW_of(x, e, m) if dW_of else divide(dot(x, transpose(e)), m)
-    db = db_of(e, m) if db_of else total(e) / m
-    if update_of:
-        W_next, b_next = update_of(W, b, a, dW, db)
-    else:
-        W_next, b_next = subtract(W, scale(a, dW)), b - a * db
-    return {"z": z, "exp(−z)": e_z, "s": s, "y_pred": y_pred, "e": e, "dW": dW, "db": db,
-            "W": W_next, "b": b_next}
+CANONICAL_NAN = 0x7FF8000000000000
+# How much work a diagnosis may do, in values computed (one step of a hypothesis costs
+# F·S·O + S·O): counted, not timed, so that a busy machine changes how long a diagnosis
+# takes, never what it finds. A processor-time cap guards against the pathological.
+EVIDENCE_WORK = 250000          # running the candidates on, after the divergence
+BEFORE_WORK = 60000             # checking them on the agreeing states before it
+PAIR_WORK = 150000              # trying pairs
+CAP_SECONDS = 5.0
 
 
-# --- exact helpers for the hypotheses (whole standard library allowed here) -------------
+class Budget:
+    def __init__(self, work, size):
+        self.left = work
+        self.size = size
+        self.cap = time.process_time() + CAP_SECONDS
 
-def fused_multiply_add(p, q, r):
-    """p*q + r rounded once, as a fused multiply-add does."""
-    try:
-        return float(Fraction(p) * Fraction(q) + Fraction(r))
-    except (ValueError, OverflowError):   # inf or NaN: no rounding to speak of
-        return p * q + r
-
-
-def _dot_with(reduce):
-    def dot_(A, B):
-        Bt = transpose(B)
-        return [[reduce([p * q for p, q in zip(row, col)], row, col) for col in Bt] for row in A]
-    return dot_
+    def spend(self, steps=1):
+        """False once the work (or the time cap) is used up."""
+        self.left -= steps * self.size
+        return self.left >= 0 and time.process_time() < self.cap
 
 
-def _fma_chain(products, row, col):
-    acc = row[0] * col[0]
-    for p, q in zip(row[1:], col[1:]):
-        acc = fused_multiply_add(p, q, acc)
-    return acc
+class Cause:
+    """A hypothesis that reproduces the diverging step, and how far it goes on doing so."""
 
+    def __init__(self, hypothesis, first, rank):
+        self.hypothesis = hypothesis
+        self.id, self.detail = hypothesis.id, hypothesis.detail
+        self.explanation = hypothesis.explanation
+        self.first = self.last = first     # iterations reproduced: first … last
+        self.cut = False                   # still reproducing when time ran out
+        self.rank = rank
 
-def _reversed(products, row, col):
-    acc = products[-1]
-    for v in reversed(products[:-1]):
-        acc = acc + v
-    return acc
+    @property
+    def reproduced(self):
+        return self.last - self.first + 1
 
+    def line(self):
+        span = ("iteration %d" % self.first if self.first == self.last else
+                "iterations %d–%d" % (self.first, self.last))
+        name = self.hypothesis.name
+        detail = " (%s)" % name if name != self.id else ""
+        if self.cut:
+            span += " (and on, when the search stopped)"
+        return "consistent with: %s%s — reproduces %s: %s" % (
+            self.id, detail, span, self.explanation)
 
-def numpy_pairwise(values):
-    """NumPy's float summation (np.sum, np.add.reduce): 8 partial sums for blocks up to
-    128, halves beyond, a plain loop from 0.0 below 8 values."""
-    n = len(values)
-    if n < 8:
-        acc = 0.0
-        for v in values:
-            acc = acc + v
-        return acc
-    if n <= 128:
-        r = list(values[:8])
-        i = 8
-        while i < n - n % 8:
-            for j in range(8):
-                r[j] = r[j] + values[i + j]
-            i += 8
-        acc = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-        for v in values[i:]:
-            acc = acc + v
-        return acc
-    half = n // 2
-    half -= half % 8
-    return numpy_pairwise(values[:half]) + numpy_pairwise(values[half:])
-
-
-def _pairwise(products, row, col):
-    return numpy_pairwise(products)
-
-
-def _from_zero(products, row, col):
-    acc = 0.0
-    for v in products:
-        acc = acc + v
-    return acc
-
-
-def _z_b_first(W, b, x):
-    z = []
-    for column in transpose(W):
-        z.append([])
-        for sample in transpose(x):
-            acc = b
-            for w, v in zip(column, sample):
-                acc = acc + w * v
-            z[-1].append(acc)
-    return z
-
-
-def _exp_libm(v):
-    try:
-        return math.exp(v)
-    except OverflowError:
-        return INF
-
-
-def _nudged(target, direction):
-    """exp, but one ULP up (direction 1) or down (-1) for the one element `target`."""
-    index = [0]
-
-    def exp_(v):
-        r = exp(v)
-        if index[0] == target and r == r and 0 < r < INF:
-            r = bits_to_float(float_to_bits(r) + direction)
-        index[0] += 1
-        return r
-    return exp_
-
-
-def _s_from_exp_z(z, e_z):           # s = e^z / (1 + e^z)
-    out = []
-    for row in z:
-        out.append([])
-        for v in row:
-            t = exp(v)
-            out[-1].append(t / (1.0 + t) if t < INF else 1.0)
-    return out
-
-
-def _s_stable(z, e_z):               # the "numerically stable" form of scipy, torch ...
-    return [[1.0 / (1.0 + ez) if v >= 0 else exp(v) / (1.0 + exp(v)) for v, ez in zip(rz, re)]
-            for rz, re in zip(z, e_z)]
-
-
-def _s_tanh(z, e_z):
-    return [[0.5 * (1.0 + math.tanh(v / 2)) for v in row] for row in z]
-
-
-def _update_fma(W, b, a, dW, db):
-    return ([[fused_multiply_add(-a, g, w) for w, g in zip(rw, rg)] for rw, rg in zip(W, dW)],
-            fused_multiply_add(-a, db, b))
-
-
-def _no_signed_zero(v):
-    return 0.0 if v == 0 else v
-
-
-HYPOTHESES = [
-    ("the platform's libm exp (math.exp on this machine), which is not correctly rounded "
-     "for every argument", dict(exp_of=_exp_libm)),
-    ("z summed with fused multiply-adds (as BLAS kernels and compilers with -ffp-contract "
-     "do); the spec has no FMA",
-     dict(z_of=lambda W, b, x: add_scalar(_dot_with(_fma_chain)(transpose(W), x), b))),
-    ("z summed in reverse order; the spec sums left to right",
-     dict(z_of=lambda W, b, x: add_scalar(_dot_with(_reversed)(transpose(W), x), b))),
-    ("z summed pairwise (NumPy's way); the spec sums left to right",
-     dict(z_of=lambda W, b, x: add_scalar(_dot_with(_pairwise)(transpose(W), x), b))),
-    ("z with b added first (b + Wᵀx); the spec adds b last", dict(z_of=_z_b_first)),
-    ("s computed as exp(z) / (1 + exp(z)); the spec is 1 / (1 + exp(−z))",
-     dict(s_of=_s_from_exp_z)),
-    ("s computed in the 'numerically stable' form (exp(z) / (1 + exp(z)) for z < 0, as "
-     "scipy.special.expit and torch.sigmoid do); the spec is 1 / (1 + exp(−z))",
-     dict(s_of=_s_stable)),
-    ("s computed with tanh: (1 + tanh(z/2)) / 2; the spec is 1 / (1 + exp(−z))",
-     dict(s_of=_s_tanh)),
-    ("y_pred = 1 only where s > 0.5; the spec (the article) has s ≥ 0.5",
-     dict(predict_of=lambda s: [[1.0 if v > 0.5 else 0.0 for v in row] for row in s])),
-    ("dW summed with fused multiply-adds; the spec has no FMA",
-     dict(dW_of=lambda x, e, m: divide(_dot_with(_fma_chain)(x, transpose(e)), m))),
-    ("dW summed pairwise (NumPy's way); the spec sums left to right",
-     dict(dW_of=lambda x, e, m: divide(_dot_with(_pairwise)(x, transpose(e)), m))),
-    ("dW summed in reverse order; the spec sums left to right",
-     dict(dW_of=lambda x, e, m: divide(_dot_with(_reversed)(x, transpose(e)), m))),
-    ("db summed with np.sum (pairwise); the spec sums left to right",
-     dict(db_of=lambda e, m: numpy_pairwise([v for row in e for v in row]) / m)),
-    ("dW summed from 0.0, which turns a sum of −0.0 products into +0.0; the spec starts "
-     "from the first term",
-     dict(dW_of=lambda x, e, m: divide(_dot_with(_from_zero)(x, transpose(e)), m))),
-    ("dW and db with +0.0 where the spec gives −0.0 (an error e kept in integers, as the "
-     "article's NumPy code does)",
-     dict(dW_of=lambda x, e, m: [[_no_signed_zero(v) for v in row]
-                                 for row in divide(dot(x, transpose(e)), m)],
-          db_of=lambda e, m: _no_signed_zero(total(e)) / m)),
-    ("the update fused: W − a·dW as one FMA; the spec rounds a·dW first",
-     dict(update_of=_update_fma)),
-]
-
-
-def _trials(outputs, samples):
-    """The hypotheses, most common first: libm's exp, then one exp(−z) one ULP off
-    (a misrounded exp: the first thing to suspect), then everything else."""
-    yield HYPOTHESES[0]
-    for target in range(min(outputs * samples, 64)):
-        o, j = divmod(target, samples)
-        for direction in (1, -1):
-            yield ("exp(−z) of sample %d%s one ULP %s: an exp that is not correctly "
-                   "rounded (libm's, V8's Math.exp, NumPy's SIMD exp ...)" % (
-                       j, "" if outputs == 1 else " of output %d" % o,
-                       "high" if direction > 0 else "low"),
-                   dict(exp_of=_nudged(target, direction)))
-    for hypothesis in HYPOTHESES[1:]:
-        yield hypothesis
+    def as_json(self):
+        return {"id": self.id, "detail": self.detail or None,
+                "reproduces": {"from": self.first, "to": self.last,
+                               "iterations": self.reproduced, "complete": not self.cut},
+                "explanation": self.explanation}
 
 
 class Diagnosis:
-    """The diverging step k, recomputed from iteration k − 1, and what explains it."""
+    """What explains the first divergence at iteration k."""
 
-    def __init__(self, k, steps, causes, notes):
-        self.k, self.steps, self.causes, self.notes = k, steps, causes, notes
+    def __init__(self, k):
+        self.k = k
+        self.golden_inconsistent = False
+        self.causes = []             # ranked Cause objects
+        self.ambiguous = []          # ids that fit as well as the first
+        self.steps = None            # the spec's intermediates of step k
+        self.trial = None            # the intermediates of the best (or nearest) cause
+        self.trial_name = None
+        self.samples = []            # (o, j) of the samples that matter
+        self.notes = []
 
-    def lines(self):
-        """(the recomputed step, the likely causes and hints), as lines."""
-        steps = ["step %d recomputed from iteration %d, where every bit agrees:"
-                 % (self.k, self.k - 1)] if self.steps else []
-        for name in ("z", "exp(−z)", "s", "y_pred", "e", "dW", "db"):
-            if name in self.steps:
-                steps.append("  %-8s %s" % (name, _values(self.steps[name])))
-        causes = ["likely cause: " + cause for cause in self.causes]
-        causes += ["hint: " + note for note in self.notes]
-        return steps, causes
-
-
-def _values(v, most=4):
-    flat = [u for row in v for u in row] if isinstance(v, list) else [v]
-    shown = ", ".join(show(float_to_bits(u)) for u in flat[:most])
-    return shown + (", ... (%d values)" % len(flat) if len(flat) > most else "")
-
-
-def _matches(result, obtained):
-    W, b = result
-    W_o, b_o = obtained
-    return [[_bits(v) for v in row] for row in W] == W_o and _bits(b) == b_o
+    def tells_apart(self):
+        if len(self.ambiguous) < 2:
+            return ""
+        return "; ".join("%s: %s" % (i, H.TELLS_APART.get(i.split("+")[0], "")) for i in
+                         self.ambiguous)
 
 
 def _bits(v):
-    return 0x7FF8000000000000 if v != v else float_to_bits(v)
+    return CANONICAL_NAN if v != v else float_to_bits(v)
+
+
+def _state_bits(W, b):
+    return [[_bits(v) for v in row] for row in W], _bits(b)
 
 
 def _floats(W_bits, b_bits):
     return [[bits_to_float(n) for n in row] for row in W_bits], bits_to_float(b_bits)
 
 
-def explain(report):
+def _try(h, x, y, W, b, a, variant, cache=None):
+    """The hypothesis's step, or None where it cannot run (e.g. a value it cannot
+    represent)."""
+    try:
+        return h.step(x, y, W, b, a, variant, cache)
+    except (ArithmeticError, ValueError, TypeError, IndexError):
+        return None
+
+
+def _reproduces(result, obtained):
+    return result is not None and _state_bits(result["W"], result["b"]) == \
+        (obtained[0], obtained[1])
+
+
+def explain(report, evidence_work=EVIDENCE_WORK):
     """Attach a Diagnosis to a report with a first divergence."""
     first = report.first
     if first is None or report.expected_state is None:
         return
     s = report.scenario
-    notes = []
-    W_o, b_o = report.obtained_state
-    if all(n & 0x1FFFFFFF == 0 for n in [v for row in W_o for v in row] + [b_o]) and \
-            not all(n & 0x1FFFFFFF == 0 for row in report.expected_state[0] for n in row):
-        notes.append("every obtained value fits in float32: the backend seems to compute "
-                     "in single precision (torch's and many GPUs' default); the spec is "
-                     "binary64")
-    if report.before is None:
-        notes.append("iteration 0 is the initial state: read W and b from the scenario's "
-                     "bits, or parse its decimals with a correctly rounded parser")
-        report.diagnosis = Diagnosis(0, {}, [], notes)
-        return
     x, y, a, variant = s["x"], s["y"], s["learning_rate"], s["variant"]
+    k = first.k
+    d = Diagnosis(k)
+    report.diagnosis = d
+    obtained = [report.obtained_state] + list(report.obtained_after)
+    if report.before is None:
+        _initial_state(report, d, s, obtained, evidence_work)
+        return
     W, b = _floats(*report.before)
-    steps = parts(x, y, W, b, a, variant)
-    causes = []
-    for explanation, change in _trials(len(y), len(x[0])):
-        try:
-            trial = parts(x, y, W, b, a, variant, **change)
-        except (ArithmeticError, ValueError):
+    spec = H.run_step(x, y, W, b, a, variant)
+    d.steps = spec
+    if _state_bits(spec["W"], spec["b"]) != tuple(report.expected_state):
+        d.golden_inconsistent = True
+        d.notes.append("the golden file is inconsistent: the spec's step from its iteration "
+                       "%d does not give its iteration %d, so no backend is to blame (was "
+                       "the file altered? 'ann-ref golden check' regenerates it)" % (k - 1, k))
+        return
+    candidates = _search(x, y, W, b, a, variant, obtained[0])
+    candidates = _agree_before(candidates, x, y, a, variant, list(report.agreed),
+                               BEFORE_WORK)
+    d.causes = _rank(candidates, x, y, a, variant, obtained, k, evidence_work)
+    if d.causes:
+        best = d.causes[0]
+        d.ambiguous = _ambiguous(d.causes)
+        d.trial_name = best.hypothesis.name
+        d.trial = _try(best.hypothesis, x, y, W, b, a, variant)
+    else:
+        d.trial_name, d.trial = _nearest(x, y, W, b, a, variant, obtained[0])
+        d.notes.append("no modelled cause reproduces step %d: compare the intermediates "
+                       "below with your backend's" % k)
+    d.samples = _samples_that_matter(spec, d.trial)
+    _float32_note(report, d)
+
+
+def _search(x, y, W, b, a, variant, obtained):
+    """The hypotheses, single and paired, that reproduce the step exactly. Pairs with a
+    single that reproduces it are tried first (a second mistake hidden in the same
+    step), then every other pair while time remains."""
+    cache = {}
+    singles = H.available()
+    values = [n for row in obtained[0] for n in row] + [obtained[1]]
+    if not all_float32(values):         # binary32 arithmetic gives binary32 states
+        singles = [h for h in singles if not h.float32]
+    found = [h for h in singles
+             if _reproduces(_try(h, x, y, W, b, a, variant, cache), obtained)]
+    budget = Budget(PAIR_WORK, _size(x, y))
+    tried = set()
+    for pool in (H.pairs_with(found, singles), H.pairs_with(singles, singles)):
+        for h in pool:
+            if h.name in tried:
+                continue
+            if not budget.spend():
+                return found
+            tried.add(h.name)
+            if _reproduces(_try(h, x, y, W, b, a, variant, cache), obtained):
+                found.append(h)
+    return found
+
+
+def _size(x, y):
+    """The values one step computes, roughly: the unit of Budget."""
+    return len(x) * len(x[0]) * len(y) + len(x[0]) * len(y)
+
+
+def _agree_before(candidates, x, y, a, variant, agreed, work):
+    """The candidates that also give the states before the divergence, which the backend
+    computed exactly as the spec does: a mistake that would have shown earlier is not the
+    one made. (All of them if none does, so that something is shown.)"""
+    budget = Budget(work, _size(x, y))
+    kept = list(candidates)
+    for i in range(len(agreed) - 1, 0, -1):
+        if len(kept) <= 1 or not budget.spend(len(kept)):
+            break
+        W, b = _floats(*agreed[i - 1])
+        still = [h for h in kept if _reproduces(_try(h, x, y, W, b, a, variant), agreed[i])]
+        if not still:
+            break
+        kept = still
+    return kept
+
+
+def _rank(candidates, x, y, a, variant, obtained, k, work):
+    """Run every candidate on while it reproduces the obtained states and the work
+    budget lasts; rank by iterations reproduced, then by hypotheses.PRIORITY.
+
+    A pair with a part that fits alone is kept only if it goes further than that part,
+    so it is run only once that part has stopped (most never need to be); the pairs real
+    backends make (H.COMMON_PAIRS) are run with the singles, and listed when they go as
+    far."""
+    order = {h.name: i for i, h in enumerate(H.HYPOTHESES)}
+    causes = [Cause(h, k, order.get(h.name, len(order) + i)) for i, h in
+              enumerate(candidates)]
+    budget = Budget(work, _size(x, y))
+    fitting = {c.hypothesis.name for c in causes if "+" not in c.id}
+    later = [c for c in causes if "+" in c.id and c.id not in H.COMMON_PAIRS
+             and any(n in fitting for n in c.hypothesis.components)]
+    _run_on([c for c in causes if c not in later], x, y, a, variant, obtained, k, budget)
+    single = {c.hypothesis.name: c for c in causes if "+" not in c.id}
+    for c in later:
+        parts = [single[n] for n in c.hypothesis.components if n in single]
+        if any(p.cut for p in parts):
+            c.last = c.first - 1                # cannot be shown to go further: dropped
             continue
-        if _matches((trial["W"], trial["b"]), (W_o, b_o)):
-            causes.append(explanation)
-    if not causes:
-        unchanged = _matches((W, b), report.expected_state)
-        notes.append("the reference step changes nothing here (every error e is 0), yet "
-                     "the trace changed: look at e = y_pred − y and at the update"
-                     if unchanged else _guess(report))
-    report.diagnosis = Diagnosis(first.k, steps, causes[:3], notes)
+        _run_on([c], x, y, a, variant, obtained, k, budget)
+    causes.sort(key=lambda c: (-c.reproduced, "+" in c.id, c.rank))
+    # a pair is evidence of two mistakes only where it goes further than either alone;
+    # the pairs real backends make (H.COMMON_PAIRS) are listed when they go as far
+    reach = {name: c.reproduced for name, c in single.items()}
+    return [c for c in causes if c.reproduced > 0 and (
+        "+" not in c.id or
+        all(reach.get(n, -1) < c.reproduced for n in c.hypothesis.components) or
+        (c.id in H.COMMON_PAIRS and
+         all(reach.get(n, -1) <= c.reproduced for n in c.hypothesis.components)))]
 
 
-def _guess(report):
-    only_b = all(d.field == "b" for d in report.divergences if d.k == report.first.k)
-    small = report.first.ulps is not None and report.first.ulps <= 4
-    if only_b and small:
-        return ("only b differs, by a few ULPs: look at the order of the sum in db "
-                "(row by row, left to right, from the first term) and at b − a·db")
-    if only_b:
-        return "only b differs: look at db = Σe / m and at b − a·db"
-    if small:
-        return ("the values differ by a few ULPs: look at rounding, not formulas — the "
-                "order of the sums, FMA, and exp (the spec's steps 1 to 7)")
-    return ("the values differ by far more than rounding: look at the formulas, the "
-            "shapes (x is features × samples) and the learning rate")
+def _run_on(running, x, y, a, variant, obtained, k, budget):
+    """Advance the causes in lockstep through the obtained states after iteration k."""
+    running = list(running)
+    for i in range(1, len(obtained)):
+        if not running:
+            return
+        if not budget.spend(len(running)):
+            for c in running:
+                c.cut = True
+            return
+        if i >= 2 and obtained[i - 1] == obtained[i - 2] and obtained[i] == obtained[i - 1]:
+            # the same state as the step before, which each running cause reproduced:
+            # its step gives the same state again
+            for c in running:
+                c.last = k + i
+            continue
+        W, b = _floats(*obtained[i - 1])
+        for c in list(running):
+            if _reproduces(_try(c.hypothesis, x, y, W, b, a, variant), obtained[i]):
+                c.last = k + i
+            else:
+                running.remove(c)
+
+
+def _ambiguous(causes):
+    """The ids of the causes that fit exactly as well as the first, if more than one."""
+    best = causes[0].reproduced
+    ids = []
+    for c in causes:
+        if c.reproduced == best and c.id not in ids:
+            ids.append(c.id)
+    return ids if len(ids) > 1 else []
+
+
+def _nearest(x, y, W, b, a, variant, obtained):
+    """The hypothesis whose result is nearest to the obtained state (fewest values off),
+    to show where a backend's step may part from the spec's."""
+    best, best_name, best_off = None, None, None
+    target = [n for row in obtained[0] for n in row] + [obtained[1]]
+    for h in H.available():
+        r = _try(h, x, y, W, b, a, variant)
+        if r is None:
+            continue
+        Wb, bb = _state_bits(r["W"], r["b"])
+        off = sum(1 for u, v in zip([n for row in Wb for n in row] + [bb], target) if u != v)
+        if best_off is None or off < best_off:
+            best, best_name, best_off = r, h.name, off
+    return best_name, best
+
+
+def _samples_that_matter(spec, trial, most=4):
+    """(o, j) of the samples whose intermediates differ between the spec's step and the
+    trial's: where the backend parts from the spec. The first few if none differ."""
+    O, S = len(spec["z"]), len(spec["z"][0])
+    found = []
+    if trial is not None:
+        for o in range(O):
+            for j in range(S):
+                if any(_bits(spec[n][o][j]) != _bits(trial[n][o][j])
+                       for n in ("z", "exp(−z)", "s", "y_pred", "e")):
+                    found.append((o, j))
+    return found or [(o, j) for o in range(O) for j in range(S)][:most]
+
+
+def _initial_state(report, d, s, obtained, work):
+    """A divergence at iteration 0: the initial state is the scenario's, so the backend
+    read it wrong — or in its own arithmetic (binary32, subnormals flushed)."""
+    W0, b0 = s["W"], s["b"]
+    x, y, a, variant = s["x"], s["y"], s["learning_rate"], s["variant"]
+    found = [h for h in H.available() if h.load is not None and tuple(_state_bits(
+        [[h.load(v) for v in row] for row in W0], h.load(b0))) == tuple(obtained[0])]
+    if found:
+        d.causes = _rank(found, x, y, a, variant, obtained, 0, work)
+    else:
+        d.notes.append("iteration 0 is the initial state: read W and b from the scenario's "
+                       "bits, or parse its decimals with a correctly rounded parser")
+
+
+def _float32_note(report, d):
+    """A hint when the obtained values are genuinely binary32: representable in binary32,
+    and not all short (a few significant bits, as small powers of two are)."""
+    if any(c.id == "float32" for c in d.causes):
+        return
+    W_o, b_o = report.obtained_state
+    values = [n for row in W_o for n in row] + [b_o]
+    if genuinely_float32(values) and not genuinely_float32(
+            [n for row in report.expected_state[0] for n in row] + [report.expected_state[1]]):
+        d.notes.append("every obtained value of W and b is a binary32: the backend seems "
+                       "to compute in single precision (torch's and many GPUs' default); "
+                       "the spec is binary64")
+
+
+def all_float32(values):
+    """True if every bit pattern (NaN and inf aside) is a binary32 value."""
+    for n in values:
+        v = bits_to_float(n)
+        if v - v == 0.0 and float32(v) != v:
+            return False
+    return True
+
+
+def genuinely_float32(values):
+    """True if every bit pattern is a binary32 value and at least one needs more than 8
+    significant bits (0.5, 0.375 or 3.0 are binary32 in any precision)."""
+    long_one = False
+    for n in values:
+        v = bits_to_float(n)
+        if v != v or v - v != 0.0:
+            continue
+        if float32(v) != v:
+            return False
+        if n & 0x000FFFFFFFFFFFFF & ((1 << 44) - 1):
+            long_one = True
+    return long_one
+
+
+def parts(x, y, W, b, a, variant):
+    """Every intermediate of the spec's step, by name (z, exp(−z), s, y_pred, e, dW, db,
+    and the next W and b): the step every hypothesis replaces a part of."""
+    return H.run_step(x, y, W, b, a, variant)

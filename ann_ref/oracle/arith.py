@@ -1,0 +1,180 @@
+"""Arithmetic other than the spec's, done exactly: what other hardware and libraries
+compute, so that a hypothesis can reproduce their bits.
+
+- fma(p, q, r): p·q + r rounded once, with IEEE signed zeros;
+- float32(v), flush(v): binary32 rounding, and flush-to-zero of subnormals;
+- Extended: x87 registers, a p-bit significand with a wide exponent, stored to binary64
+  by rounding again (which rounds subnormal results twice);
+- fdlibm_exp(v): the exp of fdlibm, which V8's Math.exp is a port of.
+
+Values are taken apart with float.as_integer_ratio, so every intermediate is an exact
+integer times a power of two, and rounded once where the hardware rounds.
+"""
+import math
+import struct
+
+INF = float("inf")
+TINY = 2.2250738585072014e-308          # the least normal binary64
+_F32 = struct.Struct("<f")
+
+
+def fma(p, q, r):
+    """p·q + r rounded once to binary64, as a fused multiply-add does."""
+    if p - p != 0.0 or q - q != 0.0 or r - r != 0.0:
+        return p * q + r                # inf or NaN: nothing is rounded
+    if p == 0.0 or q == 0.0:
+        return p * q + r                # ±0 + r: exact, and IEEE's signs of zero
+    if r == 0.0:
+        return p * q                    # one rounding already; its sign is the product's
+    np_, dp = p.as_integer_ratio()
+    nq, dq = q.as_integer_ratio()
+    nr, dr = r.as_integer_ratio()
+    num = np_ * nq * dr + nr * dp * dq
+    if num == 0:
+        return 0.0                      # exact cancellation: +0.0 when rounding to nearest
+    try:
+        return num / (dp * dq * dr)     # int / int is correctly rounded in Python
+    except OverflowError:
+        return INF if num > 0 else -INF
+
+
+def float32(v):
+    """v rounded to binary32 (to nearest, ties to even), as a binary64 again."""
+    try:
+        return _F32.unpack(_F32.pack(v))[0]
+    except OverflowError:               # beyond binary32's range: rounds to infinity
+        return math.copysign(INF, v)
+
+
+def flush(v):
+    """A subnormal becomes a zero of its sign (flush-to-zero, denormals-are-zero)."""
+    return math.copysign(0.0, v) if -TINY < v < TINY else v
+
+
+# --- x87 extended precision -----------------------------------------------------------
+
+class Extended:
+    """Exact values n·2^e rounded to `precision` significant bits after every operation,
+    with an exponent range wide enough that nothing in a step underflows (the x87's
+    15-bit exponent); binary64() stores one into a double, rounding again. Zeros carry
+    their sign in `negative_zero`."""
+
+    def __init__(self, precision):
+        self.p = precision
+
+    def load(self, v):
+        n, d = v.as_integer_ratio()
+        if n == 0:
+            return (0, 1 if math.copysign(1.0, v) < 0 else 0)
+        return (n, -(d.bit_length() - 1))
+
+    def _round(self, n, e, p, least=None):
+        if n == 0:
+            return (0, 0)
+        shift = abs(n).bit_length() - p
+        if least is not None and e + shift < least:
+            shift = least - e
+        if shift <= 0:
+            return (n, e)
+        a = abs(n)
+        q = a >> shift
+        rest = a - (q << shift)
+        half = 1 << (shift - 1)
+        if rest > half or (rest == half and q & 1):
+            q += 1
+        return (-q if n < 0 else q), e + shift
+
+    def add(self, u, v):
+        (n1, e1), (n2, e2) = u, v
+        if n1 == 0 and n2 == 0:         # IEEE: -0 + -0 = -0, any other pair of zeros +0
+            return (0, 1 if e1 == 1 and e2 == 1 else 0)
+        if n1 == 0:
+            return v
+        if n2 == 0:
+            return u
+        e = min(e1, e2)
+        n = (n1 << (e1 - e)) + (n2 << (e2 - e))
+        return self._round(n, e, self.p) if n else (0, 0)
+
+    def mul(self, u, v):
+        (n1, e1), (n2, e2) = u, v
+        if n1 == 0 or n2 == 0:
+            s1 = e1 == 1 if n1 == 0 else n1 < 0
+            s2 = e2 == 1 if n2 == 0 else n2 < 0
+            return (0, 1 if s1 != s2 else 0)
+        return self._round(n1 * n2, e1 + e2, self.p)
+
+    def div(self, u, v):
+        """u / v for a divisor v that is a nonzero binary64."""
+        (n1, e1), (n2, e2) = u, v
+        if n1 == 0:
+            return (0, 1 if (e1 == 1) != (n2 < 0) else 0)
+        extra = self.p + abs(n2).bit_length() + 2
+        q, rest = divmod(abs(n1) << extra, abs(n2))
+        q = (q << 1) | (1 if rest else 0)       # a sticky bit for the rounding
+        n = -q if (n1 < 0) != (n2 < 0) else q
+        return self._round(n, e1 - e2 - extra - 1, self.p)
+
+    def binary64(self, u):
+        n, e = u
+        if n == 0:
+            return -0.0 if e == 1 else 0.0
+        n, e = self._round(n, e, 53, -1074)
+        try:
+            return math.ldexp(float(n), e)
+        except OverflowError:
+            return INF if n > 0 else -INF
+
+
+# --- fdlibm's exp (V8's Math.exp is a port of it) ---------------------------------------
+
+_HALF = (0.5, -0.5)
+_LN2HI = (6.93147180369123816490e-01, -6.93147180369123816490e-01)
+_LN2LO = (1.90821492927058770002e-10, -1.90821492927058770002e-10)
+_INVLN2 = 1.44269504088896338700e+00
+_P1, _P2, _P3 = 1.66666666666666019037e-01, -2.77777777770155933842e-03, 6.61375632143793436117e-05
+_P4, _P5 = -1.65339022054652515390e-06, 4.13813679705723846039e-08
+_O_THRESHOLD = 7.09782712893383973096e+02
+_U_THRESHOLD = -7.45133219101941108420e+02
+_TWOM1000 = 9.33263618503218878990e-302
+
+
+def fdlibm_exp(x):
+    """e^x as fdlibm's __ieee754_exp computes it, operation for operation."""
+    if x != x:
+        return x
+    hx = struct.unpack("<Q", struct.pack("<d", x))[0] >> 32
+    xsb = hx >> 31
+    hx &= 0x7FFFFFFF
+    k = 0
+    hi = lo = 0.0
+    if hx >= 0x40862E42:
+        if hx >= 0x7FF00000:
+            return x if xsb == 0 else 0.0
+        if x > _O_THRESHOLD:
+            return INF
+        if x < _U_THRESHOLD:
+            return 0.0
+    if hx > 0x3FD62E42:                 # |x| > 0.5 ln2
+        if hx < 0x3FF0A2B2:             # and < 1.5 ln2
+            hi = x - _LN2HI[xsb]
+            lo = _LN2LO[xsb]
+            k = 1 - xsb - xsb
+        else:
+            k = int(_INVLN2 * x + _HALF[xsb])     # C's (int): towards zero
+            t = float(k)
+            hi = x - t * _LN2HI[0]
+            lo = t * _LN2LO[0]
+        x = hi - lo
+    elif hx < 0x3E300000:               # |x| < 2^-28
+        return 1.0 + x
+    t = x * x
+    c = x - t * (_P1 + t * (_P2 + t * (_P3 + t * (_P4 + t * _P5))))
+    if k == 0:
+        return 1.0 - ((x * c) / (c - 2.0) - x)
+    y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi)
+    if k >= -1021:
+        if k == 1024:
+            return y * 2.0 * 8.98846567431158e307
+        return y * math.ldexp(1.0, k)
+    return y * math.ldexp(1.0, k + 1000) * _TWOM1000
