@@ -146,7 +146,7 @@ def test_golden_check_names_a_folder_where_a_file_should_be(copy_of_golden):
     (["run", "{tmp}/nothing.json"], "{tmp}/nothing.json: $: cannot be read: No such file"),
     (["run", "/dev/null"], "/dev/null: $: expected a JSON object"),
     (["run", ""], "cannot be read"),
-    (["verify", "{tmp}", SCENARIO], "{tmp}: $: cannot be read: Is a directory"),
+    (["verify", "{tmp}", SCENARIO], "a folder of golden files is checked against --backend CMD"),
     (["verify", SCENARIO, "/dev/null"], "/dev/null"),
 ])
 def test_an_input_that_cannot_be_read_is_named(tmp_path, args, needle):

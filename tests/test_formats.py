@@ -130,7 +130,8 @@ def test_verify_with_its_arguments_swapped_says_which_is_the_trace(tmp_path):
     trace.write_text(json_lines_trace())
     status, out, err = cli("verify", str(trace), ARTICLE)
     assert out == ""
-    assert_one_line_error(status, err, "trace.jsonl: $: is a trace, not a golden file")
+    assert_one_line_error(status, err, "trace.jsonl: $: this is a trace, not a golden file",
+                          "the arguments are swapped")
 
 
 def test_the_first_line_decides_json_lines():
