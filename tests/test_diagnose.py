@@ -54,6 +54,7 @@ CASES = [
     ("db-by-column", "multi-output-logistic", "sum-order"),
     ("reciprocal", "real-valued-logistic", "division-by-reciprocal"),
     ("reassociated", "real-valued-logistic", "reassociation"),
+    ("scaled-first", "real-valued-threshold", "reassociation"),
     ("split-sigmoid", "real-valued-logistic", "sigmoid-form"),
     ("integer-error", "negative-zero", "integer-error"),
     ("flush", "subnormal", "flush-subnormals"),

@@ -426,6 +426,10 @@ def _update_reassociated(W, b, a, dW, db, m):
     return [[w - g * c for w, g in zip(rw, rg)] for rw, rg in zip(W, dW)], b - db * c
 
 
+def _update_scaled_first(W, b, a, dW, db, m):
+    return [[w - a * g / m for w, g in zip(rw, rg)] for rw, rg in zip(W, dW)], b - a * db / m
+
+
 # an error e kept in integers (the article's NumPy code: y_pred and y are int64)
 def _integral(A):
     return all(v == v and v - v == 0.0 and v == math.floor(v) for row in A for v in row)
@@ -795,6 +799,10 @@ HYPOTHESES = [
     _H("reassociation", "", "a·(Σ/m) is re-associated into Σ·(a/m) (XLA, -ffast-math)"
        + SPEC % "dW = Σ/m, then a·dW", {"dW": _dW_sum, "db": _db_sum,
                                         "update": _update_reassociated}),
+    _H("reassociation", "scaled-first", "a·(Σ/m) is computed as (a·Σ)/m: the learning "
+       "rate applied to the sum before the mean (a·np.dot(x, e.T) / m)"
+       + SPEC % "dW = Σ/m, then a·dW", {"dW": _dW_sum, "db": _db_sum,
+                                        "update": _update_scaled_first}),
     # the whole arithmetic
     _H("extended-precision", "x87", "sums are kept in x87 80-bit registers (64-bit "
        "significand) and rounded to binary64 once" + SPEC % "every operation rounded to "

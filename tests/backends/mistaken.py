@@ -9,8 +9,8 @@ from decimal import Context, Decimal
 from fractions import Fraction
 
 MISTAKES = ("libm-exp", "pow-exp", "b-first", "from-zero", "dW-reverse", "db-by-column",
-            "fma-z", "fma-dW", "fused-update", "reciprocal", "reassociated", "strict",
-            "split-sigmoid", "integer-error", "flush")
+            "fma-z", "fma-dW", "fused-update", "reciprocal", "reassociated", "scaled-first",
+            "strict", "split-sigmoid", "integer-error", "flush")
 
 
 def num(h):
@@ -117,6 +117,9 @@ def step(x, y, W, b, a, variant, planted):
         c = a / m
         return ([[W[f][o] - sums[f][o] * c for o in range(O)] for f in range(F)],
                 b - total * c)
+    if "scaled-first" in planted:          # W -= a * np.dot(x, e.T) / m
+        return ([[W[f][o] - a * sums[f][o] / m for o in range(O)] for f in range(F)],
+                b - a * total / m)
     if "reciprocal" in planted:
         r = 1.0 / m
         dW, db = [[v * r for v in row] for row in sums], total * r
