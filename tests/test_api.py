@@ -29,6 +29,8 @@ def test_train_does_not_modify_its_arguments_and_states_are_independent():
     assert args == ARTICLE
     states[-1][0][0][0] = 123.0            # states past the fixed point are separate lists
     assert states[-2][0][0][0] != 123.0
+    lists = [id(W) for W, _ in states] + [id(row) for W, _ in states for row in W]
+    assert len(set(lists)) == len(lists)   # no two states share a list
 
 
 def test_zero_iterations_gives_the_initial_state_only():

@@ -42,7 +42,14 @@ def train(x, y, W, b, learning_rate, iterations, variant=THRESHOLD):
     Every state is kept, so N is at most MOST_KEPT (10^6); states() streams longer runs."""
     x, y, W, b, a, n, variant = problem(x, y, W, b, learning_rate, iterations, variant,
                                         MOST_KEPT)
-    return [([row[:] for row in W_k], b_k) for W_k, b_k in _run(x, y, W, b, a, n, variant)]
+    kept, last = [], None
+    for W_k, b_k in _run(x, y, W, b, a, n, variant):
+        if W_k is last:                   # the shortcut repeats one state's lists
+            W_k = [row[:] for row in W_k]
+        else:                             # every step makes new ones: no copy needed
+            last = W_k
+        kept.append((W_k, b_k))
+    return kept
 
 
 def states(x, y, W, b, learning_rate, iterations, variant=THRESHOLD):
