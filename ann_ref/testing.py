@@ -12,7 +12,6 @@ import os
 import tempfile
 
 from .oracle.compare import DEFAULT_LINES, compare
-from .oracle.diagnose import explain
 from .formats.writer import FORMAT, VERSION, write_document
 
 
@@ -35,6 +34,7 @@ def compare_states(golden, states, max_ulp=0):
         finally:
             os.remove(path)
     if not report.agree:
+        from .oracle.diagnose import explain   # only for a divergence: it loads NumPy
         explain(report)
     return report
 

@@ -11,7 +11,6 @@ import re
 from ..errors import AnnRefError, FormatError
 from . import backend
 from .compare import compare
-from .diagnose import explain
 
 OK, DIFFER, BAD, FAILED = 0, 1, 2, 3
 
@@ -98,6 +97,7 @@ def judge(golden_path, trace_path, label, max_ulp, backend_output=True, errors=T
         return Result(name, BAD, "%s: bad input: %s" % (name, message),
                       {"file": golden_path, "status": BAD, "error": message})
     if not report.agree:
+        from .diagnose import explain   # only for a divergence: it loads NumPy if it can
         explain(report)
     from .report import short_causes
     obj = report.as_json()
