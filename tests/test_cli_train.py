@@ -5,6 +5,8 @@ import os
 
 import pytest
 
+import ann_ref
+
 from helpers import GOLDEN, assert_one_line_error, cli
 
 
@@ -56,7 +58,8 @@ def test_the_header_says_what_is_trained():
     assert initial == "  initial W = [[0.1], [-0.3]], b = 1.0"
     status, out, _ = cli("train", "--x", "[[0, 1, 2]]", "--y", "[[0, 1, 1]]", "-n", "0")
     assert out.splitlines()[:3] == [
-        "ann_ref 1.0.0: your data (--x, --y), threshold variant, learning rate 0.1, 0 iterations",
+        "ann_ref %s: your data (--x, --y), threshold variant, learning rate 0.1, "
+        "0 iterations" % ann_ref.__version__,
         "  x = [[0, 1, 2]], y = [[0, 1, 1]]", "  initial W = [[0.0]], b = 0.0"]
 
 
