@@ -185,3 +185,10 @@ def test_a_full_disk_while_run_writes_its_file_is_one_line_and_keeps_the_old_fil
     assert (status, stdout) == (2, "")
     assert err == "ann-ref: %s: cannot be written: No space left on device\n" % out
     assert out.read_text() == "previous" and os.listdir(str(tmp_path)) == ["out.json"]
+
+
+def test_a_file_name_with_a_nul_is_one_line():
+    # no command line can carry a NUL, but cli.main can be called with one
+    status, out, err = run_cli(["verify", os.path.join(GOLDEN, "article.json"),
+                                "my\x00trace.json"])
+    assert_one_line_error(status, err, "'my\\x00trace.json'", "no NUL character")

@@ -17,6 +17,12 @@ def bits_to_float(n):
     return struct.unpack("<d", struct.pack("<Q", n))[0]
 
 
+def is_nan_bits(n):
+    """Whether the bit pattern n is a NaN (exponent all ones, fraction not zero), of
+    either sign and any payload."""
+    return n & 0x7FFFFFFFFFFFFFFF > 0x7FF0000000000000
+
+
 def hex_bits(v):
     """The 16-hex-digit bit pattern of the float v (NaN canonical)."""
     if v != v:

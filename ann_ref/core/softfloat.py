@@ -16,16 +16,13 @@ trace.py uses it only where float is not binary64, or when asked to.
 """
 import struct
 
+from .bits import is_nan_bits
 from .exponential import _bit_length, _parts_of_bits, _to_bits, exp_bits
 
 SIGN = 0x8000000000000000
 INF = 0x7FF0000000000000
 NAN = 0x7FF8000000000000                  # the canonical NaN every result NaN gets
 ONE = 0x3FF0000000000000
-
-def _is_nan(n):
-    return n & 0x7FFFFFFFFFFFFFFF > INF
-
 
 def _parts(n):
     """(M, E) with |value| == M * 2**E, for the bits n of a finite number; M >= 0."""
@@ -60,7 +57,7 @@ def _bits_of(v):
 
 def add(a, b):
     """The bits of a + b, for the bits a and b."""
-    if _is_nan(a) or _is_nan(b):
+    if is_nan_bits(a) or is_nan_bits(b):
         return NAN
     ea, eb = a & INF, b & INF
     if ea == INF or eb == INF:            # an infinity: inf - inf is NaN
@@ -84,7 +81,7 @@ def add(a, b):
 
 def mul(a, b):
     """The bits of a * b."""
-    if _is_nan(a) or _is_nan(b):
+    if is_nan_bits(a) or is_nan_bits(b):
         return NAN
     sign = (a ^ b) & SIGN
     Ma, Ea = _parts(a)
@@ -98,7 +95,7 @@ def mul(a, b):
 
 def div(a, b):
     """The bits of a / b."""
-    if _is_nan(a) or _is_nan(b):
+    if is_nan_bits(a) or is_nan_bits(b):
         return NAN
     sign = (a ^ b) & SIGN
     Ma, Ea = _parts(a)
@@ -143,7 +140,7 @@ class Binary64:
 
     def hex_bits(self):
         """The 16-hex-digit bit pattern (NaN canonical), as golden files write it."""
-        return "7ff8000000000000" if _is_nan(self.n) else "%016x" % self.n
+        return "7ff8000000000000" if is_nan_bits(self.n) else "%016x" % self.n
 
     def __float__(self):                  # exact only where float is binary64
         return struct.unpack("<d", struct.pack("<Q", self.n))[0]
@@ -191,7 +188,7 @@ class Binary64:
         n = _bits_of(other)
         if n is None:
             raise TypeError("cannot compare Binary64 with %s" % type(other).__name__)
-        if _is_nan(self.n) or _is_nan(n):
+        if is_nan_bits(self.n) or is_nan_bits(n):
             return None
         return _order(self.n), _order(n)
 

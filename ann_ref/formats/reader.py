@@ -191,6 +191,8 @@ def open_document(path, kind):
         stream = open(path, "rb")
     except OSError as e:
         raise FormatError("cannot be read: %s" % (e.strerror or e), path)
+    except ValueError:                    # a NUL in the name: no file can have it
+        raise FormatError("cannot be read: a file name has no NUL character", repr(path))
     try:
         return Document(stream, path, kind)
     except BaseException:

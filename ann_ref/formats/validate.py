@@ -14,7 +14,7 @@ import json
 import re
 import struct
 
-from ..core.bits import CANONICAL_NAN, float_to_bits
+from ..core.bits import CANONICAL_NAN, float_to_bits, is_nan_bits
 from ..core.checks import problem
 from ..core.model import VARIANTS
 from ..errors import FormatError
@@ -34,7 +34,6 @@ ENTRY_KEYS = frozenset(("iteration", "W", "b", "bits"))
 _HEX = re.compile("[0-9a-f]{16}")
 # finite bit patterns (not 7ff... or fff..., an infinity or NaN), joined by spaces
 _FINITE_HEXES = re.compile("(?![7f]ff)[0-9a-f]{16}(?: (?![7f]ff)[0-9a-f]{16})*")
-_EXPONENT = 0x7FF0000000000000
 _MISSING = object()
 
 
@@ -54,7 +53,7 @@ def bits(h, file, path, golden=True, repaired=None):
         raise FormatError("%s is not a bit pattern: 16 lowercase hex digits" % show(h),
                           file, path)
     n = int(h, 16)
-    if n & _EXPONENT == _EXPONENT and n & 0xFFFFFFFFFFFFF and n != CANONICAL_NAN:
+    if is_nan_bits(n) and n != CANONICAL_NAN:
         if golden:
             raise FormatError("the NaN %s is not the canonical 7ff8000000000000" % h,
                               file, path)
