@@ -11,6 +11,7 @@ import struct
 import subprocess
 import sys
 from decimal import Context, Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -266,3 +267,83 @@ def test_a_numpy_port_with_np_dot_is_named_blas_dot(tmp_path):
     report = compare(golden("real-valued-logistic"), str(trace))
     explain(report)
     assert report.diagnosis.causes[0].id == "blas-dot"
+
+
+def x87_trace(scenario):
+    """The states of an x87 backend that evaluates every expression in 80-bit registers
+    (a 64-bit significand, an exponent wide enough for any step) and rounds to binary64
+    only where it stores: z, s, e, dW, db and the new W and b; exp(−z) is binary64.
+    Written from the x87's definition with fractions, sharing nothing with ann_ref."""
+    def reg(v):
+        """v rounded to a 64-bit significand, ties to even."""
+        v = Fraction(v)
+        if v == 0:
+            return v
+        n, d = abs(v.numerator), v.denominator
+        e = n.bit_length() - d.bit_length()           # within one of the exponent
+        while Fraction(n, d) < Fraction(2) ** e:
+            e -= 1
+        while Fraction(n, d) >= Fraction(2) ** (e + 1):
+            e += 1                                    # now 2^e ≤ |v| < 2^(e+1)
+        scaled = Fraction(n, d) / Fraction(2) ** (e - 63)     # in [2^63, 2^64)
+        q, rest = divmod(scaled.numerator, scaled.denominator)
+        if 2 * rest > scaled.denominator or (2 * rest == scaled.denominator and q & 1):
+            q += 1
+        r = q * Fraction(2) ** (e - 63)
+        return r if v > 0 else -r
+
+    def store(v):
+        return float(v)                   # Fraction → float rounds once, to nearest even
+
+    def sigmoid(v):
+        t = float(Decimal(-v).exp(Context(prec=40)))      # exp(−z), correctly rounded
+        return 0.0 if t == math.inf else store(reg(1 / reg(1 + Fraction(t))))
+
+    bits = scenario["bits"]
+    x, y, W = ([[mistaken.num(h) for h in row] for row in bits[k]] for k in ("x", "y", "W"))
+    b, a = mistaken.num(bits["b"]), mistaken.num(bits["learning_rate"])
+    F, S, O, m = len(x), len(x[0]), len(y), len(x[0])
+
+    def register_sum(terms):
+        acc = terms[0]
+        for t in terms[1:]:
+            acc = reg(acc + t)            # adding a zero leaves the register as it is
+        return acc
+    lines, errors = [], []
+    for k in range(scenario["iterations"] + 1):
+        lines.append(json.dumps({"iteration": k, "bits": {
+            "W": [[mistaken.hex_(v) for v in row] for row in W], "b": mistaken.hex_(b)}}))
+        if k == scenario["iterations"]:
+            break
+        z = [[store(reg(register_sum([reg(Fraction(W[f][o]) * Fraction(x[f][j]))
+                                      for f in range(F)]) + Fraction(b)))
+              for j in range(S)] for o in range(O)]
+        s = [[sigmoid(v) for v in row] for row in z]
+        e = [[store(reg(Fraction(s[o][j]) - Fraction(y[o][j]))) for j in range(S)]
+             for o in range(O)]
+        errors += [v for row in e for v in row]
+        dW = [[store(reg(register_sum([reg(Fraction(p) * Fraction(q))
+                                       for p, q in zip(x[f], e[o])]) / m))
+               for o in range(O)] for f in range(F)]
+        db = store(reg(register_sum([Fraction(v) for row in e for v in row]) / m))
+        W = [[store(reg(Fraction(W[f][o]) - reg(Fraction(a) * Fraction(dW[f][o]))))
+              for o in range(O)] for f in range(F)]
+        b = store(reg(Fraction(b) - reg(Fraction(a) * Fraction(db))))
+    return "\n".join(lines) + "\n", errors
+
+
+def test_an_x87_sum_keeps_its_register_through_a_zero_term(tmp_path):
+    # sum-order-probe's saturated samples give errors of exactly 0.0 inside dW's and
+    # db's sums: the x87 adds them to the 80-bit register exactly, storing nothing (a
+    # register rounded to binary64 at such a term gives other bits on this file)
+    scenario = scenario_header(golden("sum-order-probe"))["scenario"]
+    text, errors = x87_trace(scenario)
+    assert 0.0 in errors
+    trace = tmp_path / "x87.jsonl"
+    trace.write_text(text)
+    report = compare(golden("sum-order-probe"), str(trace))
+    explain(report)
+    assert not report.agree
+    named = [c for c in report.diagnosis.causes if c.id == "extended-precision"]
+    assert named and named[0].first == report.first.k
+    assert named[0].last == scenario["iterations"]
