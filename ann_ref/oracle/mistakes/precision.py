@@ -65,6 +65,10 @@ class Extended(Spec):
             return _FLOAT_OPS[kind](p, q)           # zeros, inf, NaN: IEEE decides
         P = p if isinstance(p, tuple) else ar.parts(p) if p and ar.is_finite(p) else None
         Q = q if isinstance(q, tuple) else ar.parts(q) if q and ar.is_finite(q) else None
+        if kind in ("add", "sub") and isinstance(p, tuple) and q == 0.0:
+            return p                                # register ± 0: the register, exactly
+        if kind in ("add", "sub") and isinstance(q, tuple) and p == 0.0:
+            return q if kind == "add" else (-q[0], q[1])    # 0 ± register, exactly
         if P is None or Q is None:                  # a zero, inf or NaN with a number
             return _FLOAT_OPS[kind](_store(p), _store(q))
         (Np, Ep), (Nq, Eq) = P, Q
