@@ -25,15 +25,21 @@ class BackendError(AnnRefError):
     """The backend did not produce a trace: it failed, hung or wrote too much."""
 
 
-def run(command, scenario_bytes, timeout=DEFAULT_TIMEOUT, max_bytes=DEFAULT_MAX_BYTES):
-    """Run command with scenario_bytes on stdin; the path of a temporary file holding its
-    stdout (the caller removes it). BackendError with one line if it did not succeed."""
+def _words(command):
+    """The command split into words as a shell would; BackendError if it cannot be."""
     try:
         argv = shlex.split(command)
     except ValueError as e:
         raise BackendError("the backend command cannot be split into words: %s" % e)
     if not argv:
         raise BackendError("the backend command is empty")
+    return argv
+
+
+def run(command, scenario_bytes, timeout=DEFAULT_TIMEOUT, max_bytes=DEFAULT_MAX_BYTES):
+    """Run command with scenario_bytes on stdin; the path of a temporary file holding its
+    stdout (the caller removes it). BackendError with one line if it did not succeed."""
+    argv = _words(command)
     fd, path = tempfile.mkstemp(prefix="ann-ref-backend.", suffix=".json")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -152,12 +158,7 @@ class Session:
     one line {"error": "..."} if it cannot run that scenario). Closing stdin ends it."""
 
     def __init__(self, command, timeout=DEFAULT_TIMEOUT, max_bytes=DEFAULT_MAX_BYTES):
-        try:
-            argv = shlex.split(command)
-        except ValueError as e:
-            raise BackendError("the backend command cannot be split into words: %s" % e)
-        if not argv:
-            raise BackendError("the backend command is empty")
+        argv = _words(command)
         self.command, self.timeout, self.max_bytes = command, timeout, max_bytes
         try:
             self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
