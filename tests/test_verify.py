@@ -110,13 +110,19 @@ def test_a_trace_of_another_scenario_is_named(tmp_path):
     assert status == 1 and "scenario differs: variant is 'logistic'" in out
 
 
-def test_json_lines_traces_are_accepted(tmp_path):
+def article_as_json_lines(tmp_path):
+    """The article's golden trace rewritten as JSON lines, bits only; its path."""
     path = str(tmp_path / "lines.jsonl")
     with open(ARTICLE) as f:
         entries = json.load(f)["trace"]
     with open(path, "w") as f:
         for e in entries:
             f.write(json.dumps({"iteration": e["iteration"], "bits": e["bits"]}) + "\n")
+    return path
+
+
+def test_json_lines_traces_are_accepted(tmp_path):
+    path = article_as_json_lines(tmp_path)
     assert cli("verify", ARTICLE, path)[:2] == (0, "1001 iterations, all bits equal\n")
 
 
@@ -312,12 +318,7 @@ def test_another_shape_is_refused_in_one_line_naming_both():
 
 
 def test_swapped_arguments_are_named(tmp_path):
-    path = str(tmp_path / "lines.jsonl")
-    with open(ARTICLE) as f:
-        entries = json.load(f)["trace"]
-    with open(path, "w") as f:
-        for e in entries:
-            f.write(json.dumps({"iteration": e["iteration"], "bits": e["bits"]}) + "\n")
+    path = article_as_json_lines(tmp_path)
     status, out, err = cli("verify", path, ARTICLE)
     assert_one_line_error(status, err, "lines.jsonl", "the arguments are swapped",
                           "the order is GOLDEN TRACE")
