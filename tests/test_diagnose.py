@@ -190,7 +190,7 @@ def test_the_float32_hint_wants_genuine_binary32_values():
     (float("inf"), 0.0, 1.0, "nan"),
 ])
 def test_fma_rounds_once_and_keeps_the_signs_of_zero(p, q, r, expected):
-    assert repr(arith.fma(p, q, r)) == expected
+    assert repr(arith.fused_multiply_add(p, q, r)) == expected
 
 
 @pytest.mark.skipif(not hasattr(math, "fma"), reason="math.fma is Python 3.13's")
@@ -199,7 +199,7 @@ def test_fma_agrees_with_math_fma():
     for _ in range(20000):
         p, q, r = (rnd.choice([rnd.uniform(-2, 2), rnd.uniform(-1e-300, 1e-300), 0.0, -0.0,
                                5e-324 * rnd.randint(-9, 9)]) for _ in range(3))
-        u, v = arith.fma(p, q, r), math.fma(p, q, r)
+        u, v = arith.fused_multiply_add(p, q, r), math.fma(p, q, r)
         assert (u, math.copysign(1, u)) == (v, math.copysign(1, v)), (p, q, r)
 
 

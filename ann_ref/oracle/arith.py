@@ -1,7 +1,7 @@
 """Arithmetic other than the spec's, done exactly: what other hardware and libraries
 compute, so that a hypothesis can reproduce their bits.
 
-- fma(p, q, r): p·q + r rounded once, with IEEE signed zeros;
+- fused_multiply_add(p, q, r): p·q + r rounded once, with IEEE signed zeros;
 - float32(v), flush(v): binary32 rounding, and flush-to-zero of subnormals;
 - Extended: x87 registers, a p-bit significand with a wide exponent, stored to binary64
   by rounding again (which rounds subnormal results twice);
@@ -18,7 +18,7 @@ TINY = 2.2250738585072014e-308          # the least normal binary64
 _F32 = struct.Struct("<f")
 
 
-def fma(p, q, r):
+def fused_multiply_add(p, q, r):
     """p·q + r rounded once to binary64, as a fused multiply-add does."""
     if p - p != 0.0 or q - q != 0.0 or r - r != 0.0:
         return p * q + r                # inf or NaN: nothing is rounded

@@ -291,7 +291,7 @@ def _nearest(x, y, W, b, a, variant, obtained):
         if r is None:
             continue
         Wb, bb = _state_bits(r["W"], r["b"])
-        off = sum(1 for u, v in zip([n for row in Wb for n in row] + [bb], target) if u != v)
+        off = len([u for u, v in zip([n for row in Wb for n in row] + [bb], target) if u != v])
         if best_off is None or off < best_off:
             best, best_name, best_off = r, h.name, off
     return best_name, best

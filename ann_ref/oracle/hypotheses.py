@@ -23,7 +23,7 @@ import math
 
 from ..core.exponential import exp
 from ..core.model import THRESHOLD
-from .arith import INF, Extended, fdlibm_exp, float32, flush, fma
+from .arith import INF, Extended, fdlibm_exp, float32, flush, fused_multiply_add
 
 try:                                    # optional: NumPy's own exp, sums and dot
     import numpy
@@ -183,7 +183,7 @@ def openblas_ddot(pairs):
         lanes = [0.0] * 16
         for i in range(n):
             p, q = pairs[i]
-            lanes[i % 16] = fma(p, q, lanes[i % 16])
+            lanes[i % 16] = fused_multiply_add(p, q, lanes[i % 16])
         r01 = [lanes[i] + lanes[4 + i] for i in range(4)]
         r23 = [lanes[8 + i] + lanes[12 + i] for i in range(4)]
         r = [r01[i] + r23[i] for i in range(4)]
@@ -213,7 +213,7 @@ def fma_chain(pairs, start=None):
     else:
         acc = start
     for p, q in pairs:
-        acc = fma(p, q, acc)
+        acc = fused_multiply_add(p, q, acc)
     return acc
 
 
@@ -225,12 +225,12 @@ def blocked_fma_dot(pairs, lanes):
     n = len(pairs) - len(pairs) % lanes
     for i in range(n):
         p, q = pairs[i]
-        acc[i % lanes] = fma(p, q, acc[i % lanes])
+        acc[i % lanes] = fused_multiply_add(p, q, acc[i % lanes])
     total = acc[0]
     for v in acc[1:]:
         total = total + v
     for p, q in pairs[n:]:
-        total = fma(p, q, total)
+        total = fused_multiply_add(p, q, total)
     return total
 
 
@@ -408,8 +408,8 @@ def _db_reciprocal(e, m):
 
 
 def _update_fused(W, b, a, dW, db, m):
-    return ([[fma(-a, g, w) for w, g in zip(rw, rg)] for rw, rg in zip(W, dW)],
-            fma(-a, db, b))
+    return ([[fused_multiply_add(-a, g, w) for w, g in zip(rw, rg)] for rw, rg in zip(W, dW)],
+            fused_multiply_add(-a, db, b))
 
 
 # re-association: a·(Σ/m) computed as Σ·(a/m); the gradients stay undivided sums
