@@ -245,19 +245,16 @@ def _quiet(f):
 # --- parts: step 1, z ------------------------------------------------------------------
 
 def _z_with(reduce, b_first=False):
-    def z(W, b, x):
-        out = []
-        for o in range(len(W[0])):
-            row = []
-            for j in range(len(x[0])):
-                products = [W[f][o] * x[f][j] for f in range(len(x))]
-                row.append(reduce([b] + products) if b_first else reduce(products) + b)
-            out.append(row)
-        return out
-    return z
+    """z with every product rounded, then summed by `reduce` (with b first if b_first,
+    else b added last)."""
+    def over_products(pairs, *b):
+        return reduce(list(b) + [p * q for p, q in pairs])
+    return _z_pairs(over_products, b_first)
 
 
 def _z_pairs(reduce, b_first=False):
+    """z from the pairs (W[f][o], x[f][j]) of each sum, reduced by `reduce` (given b too
+    if b_first, else b added last): for sums that do not round each product (FMA)."""
     def z(W, b, x):
         out = []
         for o in range(len(W[0])):
