@@ -5,8 +5,8 @@ The arguments are the boundaries of docs/SPEC.md §4 and their neighbours, speci
 values, tiny arguments around 2^−54, arguments next to the midpoints of 1 + x, the
 arguments of the sigmoid probe (where glibc's exp, NumPy's np.exp and V8's Math.exp
 misround), and hard cases: arguments whose e^x lies so near a rounding midpoint that
-ann_ref's fast path leaves them to its slow one (found by scanning 400,000 uniform
-arguments). tests/test_catalogue.py checks every result against an independent decimal
+ann_ref's fast and accurate paths leave them to its slow one (found by scanning
+400,000 uniform arguments). tests/test_catalogue.py checks every result against an independent decimal
 evaluation.
 """
 import json

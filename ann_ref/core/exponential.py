@@ -4,22 +4,27 @@ The platform's math.exp is the C library's, and C libraries misround some argume
 each its own ones; golden data made with one could not judge another. This exp uses
 IEEE-754 additions and multiplications, exact scaling by powers of two (math.ldexp) and
 Python integers only, so it gives the same bits on every platform and interpreter.
-Ziv's strategy:
+Ziv's strategy, three tries, each more exact and rarer than the one before:
 
 - fast path: exp(x) = 2^k * 2^(j/256) * e^r, |r| <= ln2/512, as a sum yh + yl of two
-  floats with a relative error below 2^-66 (the proof is at the end of this file).
+  floats with a relative error below 2^-60.3 (the proofs are at the end of this file).
   When the rounding test shows that this is far enough from every rounding boundary
-  (all but about 1 call in 2,000), yh scaled by 2^k is the correctly rounded result.
+  (all but about 1 call in 70), yh scaled by 2^k is the correctly rounded result.
   Subnormal results are rounded from yh + yl in one step, not by scaling yh.
+- accurate path: the same reduction with r kept as two floats and the product by the
+  table made exact, below 2^-66; it decides all but about 1 call in 2,000 of the
+  total.
 - slow path: the same reduction in integer fixed point with 64, 128, 256 ... bits,
   until both ends of the error interval round to the same float. e^x is irrational for
   every nonzero rational x, so it is never exactly a rounding boundary and the loop ends.
 
-The fast path needs about 45 float operations, round() and math.ldexp (exact). The slow
-path needs no float operation: exp_bits(n) is exp on bit patterns, in integers only.
+The fast path needs about 30 float operations, round() and math.ldexp (exact); the
+accurate path about 45 more. The slow path needs no float operation: exp_bits(n) is exp
+on bit patterns, in integers only.
 """
 
 import math
+import sys
 from array import array
 
 from .bits import CANONICAL_NAN, bits_to_float, float_to_bits
@@ -147,9 +152,16 @@ def _tables(Q=128):
 
 
 _L1, _L2, _INV, _TH, _TL = _tables()     # _TH[j] + _TL[j] = 2^(j/256)
+if sys.implementation.name != "micropython":
+    # CPython reads a list's item without making a float, where array makes one per
+    # read: 7 % of exp's time, for 16 KB. MicroPython keeps the 4 KB of array('d').
+    _TH, _TL = list(_TH), list(_TL)
 _ldexp = math.ldexp                       # exact for normal results
 _SPLIT = 98304.0                          # 1.5 * 2^16: (r + _SPLIT) - _SPLIT rounds r to 2^-36
-_TEST = 1.0 + 1.0 / 2048                  # the rounding test's 1 + 2^-11 (see the proof)
+_FAST = 1.0 / 64                          # the fast path's rounding margin, 2^-6
+_ACCURATE = 1.0 / 2048                    # the accurate path's, 2^-11 (see the proofs)
+_TEST = 1.0 + _FAST                       # the rounding tests' 1 + margin
+_TEST_ACCURATE = 1.0 + _ACCURATE
 _C3 = 1.0 / 6
 _C4 = 1.0 / 24
 _C5 = 1.0 / 120
@@ -169,7 +181,29 @@ def exp(x):
         return INF if x > 0.0 else 0.0    # e^x > MAX + ulp/2, or e^x < 2^-1075
     # x = kk*ln2/256 + r, kk = 256k + j, |r| <= ln2/512: e^x = 2^k * 2^(j/256) * e^r
     kk = round(x * _INV)
-    t = x - kk * _L1                      # exact: see the note at the end of this file
+    r = (x - kk * _L1) - kk * _L2         # x - kk*L1 is exact: see the note at the end
+    p = r + r * r * (0.5 + r * (_C3 + r * (_C4 + r * _C5)))     # e^r - 1
+    j = kk & 255
+    Th = _TH[j]
+    lo = Th * p + _TL[j] * (1.0 + p)      # (Th + Tl)(1 + p) = Th + lo
+    yh = Th + lo                          # yh + yl = Th + lo (Fast2Sum, |lo| < Th):
+    yl = (Th - yh) + lo                   # e^x / 2^k, relative error < 2^-60.3
+    k = kk >> 8
+    if -1022 < k < 1024:                  # 2^k * yh is a normal float
+        if yh + yl * _TEST == yh:         # e^x / 2^k rounds to yh: see the proof
+            return _ldexp(yh, k)
+    else:
+        y = _exp_edge(yh, yl, k, _FAST)
+        if y is not None:
+            return y
+    return _exp_accurate(x, kk)
+
+
+def _exp_accurate(x, kk):
+    """exp(x) for the calls the fast path could not decide, kk as it found it: r as
+    rh + rl, e^r - 1 = rh + (rl + w), and the product by Th split so that its main
+    part is exact; relative error below 2^-66 (the proof is at the end of this file)."""
+    t = x - kk * _L1                      # exact
     u = kk * _L2
     rh = t - u                            # r = rh + rl, see the proof
     rl = (t - rh) - u
@@ -187,43 +221,47 @@ def exp(x):
     yh = s + lo                           # yh + yl: e^x / 2^k, relative error < 2^-66
     yl = (s - yh) + lo
     k = kk >> 8
-    if -1022 < k < 1024:                  # 2^k * yh is a normal float
-        if yh + yl * _TEST == yh:         # e^x / 2^k rounds to yh: see the proof
+    if -1022 < k < 1024:
+        if yh + yl * _TEST_ACCURATE == yh:
             return _ldexp(yh, k)
-        return _exp_slow(x)
-    return _exp_edge(x, yh, yl, k)
+    else:
+        y = _exp_edge(yh, yl, k, _ACCURATE)
+        if y is not None:
+            return y
+    return _exp_slow(x)
 
 
 _LEAST = bits_to_float(1)                 # 2^-1074, the least subnormal
-_INSIDE = 0.5 - 1.0 / 4096                # 1/2 -+ 2^-12: see _exp_edge
-_OUTSIDE = 0.5 + 1.0 / 4096
 
 
-def _exp_edge(x, yh, yl, k):
-    """exp's last step where 2^k is no normal float's scale. k = 1024: e^x is near
-    overflow. k <= -1022: e^x is subnormal, or in the least normal binade, which has the
-    same spacing, 2^-1074: rounding yh * 2^k would round a second time, so the rounding
-    is decided here on Y = e^x / 2^-1074 = (yh + yl) * 2^m, m = k + 1074."""
+def _exp_edge(yh, yl, k, margin):
+    """exp's last step where 2^k is no normal float's scale, or None if yh + yl, whose
+    error in units of the last place is below margin / 2 (see the proofs), is too close
+    to a rounding boundary to decide. k = 1024: e^x is near overflow. k <= -1022: e^x is
+    subnormal, or in the least normal binade, which has the same spacing, 2^-1074:
+    rounding yh * 2^k would round a second time, so the rounding is decided here on
+    Y = e^x / 2^-1074 = (yh + yl) * 2^m, m = k + 1074."""
     if k > 0:
-        if yh + yl * _TEST == yh:         # exact, or inf when yh >= 1: then e^x rounds
-            return _ldexp(yh, 1023) * 2.0     # up to 2^1024 at least, beyond MAX
-        return _exp_slow(x)
+        if yh + yl * (1.0 + margin) == yh:   # exact, or inf when yh >= 1: then e^x
+            return _ldexp(yh, 1023) * 2.0     # rounds up to 2^1024 at least, beyond MAX
+        return None
     m = k + 1074                          # -2 <= m <= 52 for -745.14 <= x
     A = _ldexp(yh, m)                     # exact, and A < 2^53
     B = _ldexp(yl, m)
     n = round(A)                          # an integer within 1/2 of A, ties to even
     f = (A - n) + B                       # A - n is exact (Sterbenz, or n = 0)
-    # Y - n = f within 2^-12.8: the fast path's error 2^-66 * Y < 2^-12.9, f's rounding
-    # 2^-54, B's at most 2^-1074. So |f| < 1/2 - 2^-12 puts Y within 1/2 of n, and
-    # f > 1/2 + 2^-12 within 1/2 of n + 1 (|f| <= 1: |B| <= ulp(A)/2 <= 1/2); closer to a
-    # midpoint than that, the slow path decides.
-    if -_INSIDE < f < _INSIDE:
+    # Y - n = f within margin / 2: the error relative to Y times Y < 2^53, f's rounding
+    # 2^-54, B's at most 2^-1074 (see the proofs). So |f| < 1/2 - margin puts Y within
+    # 1/2 of n, and f > 1/2 + margin within 1/2 of n + 1 (|f| <= 1: |B| <= ulp(A)/2 <=
+    # 1/2); closer to a midpoint than that, a more exact path decides.
+    inside = 0.5 - margin
+    if -inside < f < inside:
         return n * _LEAST                 # exact: an integer below 2^53 times 2^-1074
-    if f > _OUTSIDE:
+    if f > 0.5 + margin:
         return (n + 1) * _LEAST
-    if f < -_OUTSIDE:
+    if f < -0.5 - margin:
         return (n - 1) * _LEAST
-    return _exp_slow(x)
+    return None
 
 
 _LN2 = {}
@@ -282,18 +320,37 @@ def exp_bits(n):
 # fewer than 53 bits. For kk == 0, t is x. Either way the subtraction is exact.
 
 
-# Proof of the fast path's bound: |yh + yl - e^x/2^k| < 2^-66 * e^x/2^k.
-# - |r| <= rho = ln2/512 * (1 + 2^-33): kk is the integer nearest fl(x * 256/ln2), within
-#   2^-34 of the exact quotient for |x| < 746.
+# Common ground of both bounds. y = e^x/2^k = 2^(j/256) * e^r* with r* = x - kk*ln2/256.
+# - |r*| <= rho = ln2/512 * (1 + 2^-33): kk is the integer nearest fl(x * 256/ln2),
+#   within 2^-34 of the exact quotient for |x| < 746. So y >= e^-rho > 0.9986.
 # - Reduction: t is exact (note above); u = kk*L2 within 2^-78 (|kk| < 2^18.1, L2 < 2^-42),
-#   and L1 + L2 within 2^-95 of ln2/256. rh + rl = t - u exactly when |t| >= |u| (Fast2Sum);
-#   otherwise |t - u| < 2^-22.9 and each of the two roundings errs by < 2^-77. So rh + rl
-#   is r within 2^-75.5, and |rl| <= 2^-62.
-# - Polynomial: e^r - 1 - (r + r^2/2 + r^3/6 + r^4/24 + r^5/120) <= rho^6/720 * e^rho
-#   < 2^-66.66. w is computed from rh, not r: the terms lost (r*rl and smaller) are below
-#   2^-71.5, and w < 2^-20.05 takes four roundings of 2^-53 relative: below 2^-71.4. Both
-#   are multiplied by Th < 2.
-# - Table: Th + Tl = 2^(j/256) * (1 + d), |d| < 2^-78.
+#   and L1 + L2 within 2^-95 of ln2/256: t - u is r* within 2^-76.4.
+# - Table: Th + Tl = 2^(j/256) * (1 + d), |d| < 2^-78; Th < 2 has 26 bits, |Tl| < 2^-25.
+# - Series: e^r - 1 - (r + r^2/2 + r^3/6 + r^4/24 + r^5/120) <= rho^6/720 * e^rho
+#   < 2^-66.66 for |r| <= rho. w = r^2/2 + ... + r^5/120, evaluated as in the code on a
+#   float r, is below 2^-20.05 and takes three roundings of 2^-53 relative (the others
+#   are 2^-12 smaller): its error is below 2^-71.4.
+#
+# Proof of the fast path's bound: |yh + yl - y| < 2^-60.3 * y.
+# - r = fl(t - u): |t - u| < 2^-9.52, so the rounding errs by at most 2^-63 (half an ulp
+#   in [2^-10, 2^-9)); r is r* within 2^-62.99, and e^r is e^r* within 2^-62.99 relative.
+# - p = fl(r + w), below 2^-9.51: one more rounding of 2^-63. So p is e^r - 1 within
+#   2^-63 + 2^-71.4 + 2^-66.66 < 2^-62.88.
+# - lo: Th*p is below 2^-8.52, its rounding at most 2^-62; fl(1 + p) errs by 2^-53 and
+#   Tl*(1 + p) by 2^-77, times |Tl| < 2^-25 that is 2^-78 and 2^-77; the sum, below
+#   2^-8, one more rounding of 2^-62. So lo = Th*p + Tl*(1 + p) within 2^-60.99.
+#   yh + yl = Th + lo exactly (Fast2Sum: |lo| < Th).
+# - Sum: Th + lo = 2^(j/256)(1 + d)(1 + p) + (lo's error), and 1 + p = e^r* times
+#   (1 + 2^-62.99) plus 2^-62.88: relative to y > 0.9986, 2^-60.99 + 2^-62.88 +
+#   2^-62.99 + 2^-78, each over 0.9986: below 2^-60.39.
+#
+# Proof of the accurate path's bound: |yh + yl - y| < 2^-66 * y.
+# - rh + rl = t - u exactly when |t| >= |u| (Fast2Sum); otherwise |t - u| < 2^-22.9 and
+#   each of the two roundings errs by < 2^-77. So rh + rl is r* within 2^-75.5, and
+#   |rl| <= 2^-62.
+# - Polynomial: w is computed from rh, not r: the terms lost (r*rl and smaller) are
+#   below 2^-71.5, w's own error below 2^-71.4, the series' 2^-66.66. All three are
+#   multiplied by Th < 2.
 # - Assembly: (rh + _SPLIT) lies in [2^16, 2^17), so hi is rh rounded to a multiple of
 #   2^-36: 27 bits, and rh - hi is exact with |rh - hi| <= 2^-37. Th*hi is exact (26 + 27
 #   bits); s + ((Th - s) + a) is exactly Th + a (Fast2Sum, |a| < Th). The bracket
@@ -303,10 +360,15 @@ def exp_bits(n):
 # - Sum: 2^-66.66 + 2^-69.5 + 2^-70.4 + 2^-70.5 + 2^-75.5 + 2^-78 < 2^-66.29, relative
 #   to e^r * 2^(j/256) > 0.998 * Th >= 0.998: below 2^-66.29.
 #
-# The rounding test. yh = fl(yh + yl), so |yl| <= ulp(yh)/2. Let h be the distance from
-# yh to the midpoint between yh and its neighbour on yl's side: h >= 2^-54 * yh (the
-# spacing halves only below a power of two). fl(yh + fl(yl * (1 + 2^-11))) == yh means
-# |yl| * (1 + 2^-11) * (1 - 2^-53) <= h, so |yl| <= h - h * 2^-11.001, while the error
-# is below 2^-66 * y < 2^-65.9 * yh < h * 2^-11.001 (y < yh * (1 + 2^-52)). So e^x/2^k
-# lies inside yh's rounding interval, and 2^k * yh, exact for -1022 < k < 1024, is e^x
-# correctly rounded. The test fails for about 2^-11 of the arguments; the tests count it.
+# The rounding tests, with margin M (2^-6 on the fast path, 2^-11 on the accurate one).
+# yh = fl(yh + yl), so |yl| <= ulp(yh)/2. Let h be the distance from yh to the midpoint
+# between yh and its neighbour on yl's side: h >= 2^-54 * yh (the spacing halves only
+# below a power of two). fl(yh + fl(yl * (1 + M))) == yh means |yl| * (1 + M) *
+# (1 - 2^-53) <= h, so h - |yl| >= h * (1 - 1/((1 + M)(1 - 2^-53))), which is h * 2^-6.02
+# for M = 2^-6 and h * 2^-11.001 for M = 2^-11: at least 2^-60.02 * yh and 2^-65.001 *
+# yh. The errors are below 2^-60.39 * y and 2^-66.29 * y, and y < yh * (1 + 2^-52): less.
+# So y lies inside yh's rounding interval, and 2^k * yh, exact for -1022 < k < 1024, is
+# e^x correctly rounded. The fast test fails for about 2^-6 of the arguments, the
+# accurate one for about 2^-11 of those; the tests count both.
+# In _exp_edge, Y = y * 2^m < 2^53 (y < 2, m <= 52), so the error of (yh + yl) * 2^m is
+# below 2^-7.39 (fast) or 2^-13.29 (accurate), and f adds 2^-54 at most: below M / 2.
