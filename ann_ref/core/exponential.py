@@ -182,7 +182,9 @@ def exp(x):
     # x = kk*ln2/256 + r, kk = 256k + j, |r| <= ln2/512: e^x = 2^k * 2^(j/256) * e^r
     kk = round(x * _INV)
     r = (x - kk * _L1) - kk * _L2         # x - kk*L1 is exact: see the note at the end
-    p = r + r * r * (0.5 + r * (_C3 + r * (_C4 + r * _C5)))     # e^r - 1
+    # e^r - 1 = r + w, w = r^2/2 + r^3/6 + r^4/24 + r^5/120
+    w = r * r * (0.5 + r * (_C3 + r * (_C4 + r * _C5)))
+    p = r + w
     j = kk & 255
     Th = _TH[j]
     lo = Th * p + _TL[j] * (1.0 + p)      # (Th + Tl)(1 + p) = Th + lo
@@ -196,19 +198,17 @@ def exp(x):
         y = _exp_edge(yh, yl, k, _FAST)
         if y is not None:
             return y
-    return _exp_accurate(x, kk)
+    return _exp_accurate(x, kk, r, w)
 
 
-def _exp_accurate(x, kk):
-    """exp(x) for the calls the fast path could not decide, kk as it found it: r as
-    rh + rl, e^r - 1 = rh + (rl + w), and the product by Th split so that its main
-    part is exact; relative error below 2^-66 (the proof is at the end of this file)."""
+def _exp_accurate(x, kk, rh, w):
+    """exp(x) for the calls the fast path could not decide, from its kk, r (here rh)
+    and w: r as rh + rl, e^r - 1 = rh + (rl + w), and the product by Th split so that
+    its main part is exact; relative error below 2^-66 (the proof is at the end of this
+    file)."""
     t = x - kk * _L1                      # exact
     u = kk * _L2
-    rh = t - u                            # r = rh + rl, see the proof
-    rl = (t - rh) - u
-    # e^r - 1 = rh + (rl + w), w = r^2/2 + r^3/6 + r^4/24 + r^5/120 on rh
-    w = rh * rh * (0.5 + rh * (_C3 + rh * (_C4 + rh * _C5)))
+    rl = (t - rh) - u                     # rh = fl(t - u): r = rh + rl, see the proof
     j = kk & 255
     Th = _TH[j]
     Tl = _TL[j]
