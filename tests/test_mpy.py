@@ -139,3 +139,90 @@ def test_the_heap_measurement_sees_what_is_kept():
         "micropython", mpy=True, options=["--heap=all", "--heapsize=262144"], names=[],
         stage=heavier))
     assert heavy["import"] - plain["import"] >= 40000
+
+
+def readme_heap():
+    """The README's heap and code size figures: {row label: [cells]} of its table, and
+    the paragraph below it."""
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        text = f.read()
+    section = text[text.index("**Heap and code size**"):]
+    lines = section.splitlines()
+    rows = {}
+    for line in lines:
+        if line.startswith("| ") and not line.startswith("| what"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            rows[cells[0]] = cells[1:]
+    paragraph = section[section.index("Per module"):].split("\n\n")[0]
+    return rows, " ".join(paragraph.split())
+
+
+def number(cell):
+    """The first integer written in a table cell, thousands separated by commas."""
+    import re
+    return int(re.search(r"\d[\d,]*", cell).group(0).replace(",", ""))
+
+
+def near(written, measured, share=0.05):
+    return abs(written - measured) <= share * measured
+
+
+@pytest.mark.slow
+def test_the_readme_heap_figures_are_the_measured_ones(tmp_path):
+    """Every figure of the README's heap table and of the paragraph under it is within
+    5 % of what tools/heap.py measures now (it measures the table's rows), so that the
+    figures cannot drift from the code as it grows."""
+    import re
+    need_micropython()
+    import heap
+    rows, paragraph = readme_heap()
+
+    def cells(start):
+        """The cells of the one row whose label is `start`, or begins with it."""
+        matches = [c for label, c in rows.items() if label == start] or [
+            c for label, c in rows.items() if label.startswith(start)]
+        assert len(matches) == 1, (start, list(rows))
+        return matches[0]
+
+    wrong = []
+
+    def compare(what, written, measured):
+        if not near(written, measured):
+            wrong.append("%s: README %d, measured %d" % (what, written, measured))
+
+    sizes = mpy.compile_core(str(tmp_path))
+    files = cells("the core's files")
+    compare("core .mpy", number(files[0]), sum(s[2] for s in sizes))
+    compare("core .py", number(files[1]), sum(s[1] for s in sizes))
+    for column, compiled in ((0, True), (1, False)):
+        run = heap.figures(compiled, ["--heap=all"], [])
+        kind = ".mpy" if compiled else ".py"
+        compare("import " + kind, number(cells("`import ann_ref`")[column]), run["import"])
+        compare("article alive " + kind,
+                number(cells("the article's 1000 iterations")[column]), run["article alive"])
+        compare("article peak " + kind,
+                number(cells("the same: most in use right after a step (upper")[column]),
+                run["article peak"])
+        if compiled:
+            allocated = run["import allocated"]
+    names = runtimes.golden_names()
+    floats = heap.figures(True, ["--heap=all"], names)
+    soft = heap.figures(True, ["--heap=all", "--software"], names)
+
+    def most(figures):
+        return max(v for k, v in figures.items() if k.startswith("scenario") and
+                   k.endswith(" peak"))
+    compare("catalogue peak", number(cells("every golden scenario through")[0]), most(floats))
+    compare("software article alive", number(cells("the article on the software path")[0]),
+            soft["scenario article.json alive"])
+    compare("software article peak", number(cells("the same: most in use right after a step")[0]),
+            soft["scenario article.json peak"])
+    compare("software catalogue peak", number(cells("every golden scenario on the software")[0]),
+            most(soft))
+    modules = heap.figures(True, ["--heap=modules"], [], heap.empty_init)
+    for name, kb in re.findall(r"`(\w+)`[^`]*?(\d+\.\d) KB", paragraph):
+        if "module " + name in modules:
+            compare("module " + name, round(float(kb) * 1024), modules["module " + name])
+    kb = re.search(r"Importing allocates about (\d+) KB", paragraph)
+    compare("import allocated", int(kb.group(1)) * 1024, allocated)
+    assert not wrong, "the README's heap figures are stale: " + "; ".join(wrong)
