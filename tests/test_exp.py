@@ -424,9 +424,10 @@ def test_exp_bits_does_no_float_operation():
 @pytest.mark.slow
 def test_the_import_of_exp_keeps_little_heap_in_micropython():
     """Measured inside MicroPython 1.27 (WebAssembly, under Node.js), gc.mem_alloc()
-    after gc.collect(): importing exponential, with the bits module it imports, keeps
-    about 11.8 KB (tables as array('d'), powers of two from ldexp, the slow path's
-    constants made on first use); with lists and tuples of floats it kept 73.6 KB."""
+    after gc.collect(): importing exponential from source, with the bits module it
+    imports, keeps about 13.8 KB (tables as array('d'), powers of two from ldexp, the
+    slow path's constants made on first use); with lists and tuples of floats it kept
+    73.6 KB."""
     import os
     import sys
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -438,7 +439,7 @@ def test_the_import_of_exp_keeps_little_heap_in_micropython():
     figures = bench_exp.micropython_heap(modules=("ann_ref.core.exponential",))
     if figures is None:
         pytest.skip("Node.js or the MicroPython runtime (node_modules) is missing")
-    assert 4096 < figures["ann_ref.core.exponential"] <= 14 * 1024, figures
+    assert 4096 < figures["ann_ref.core.exponential"] <= 16 * 1024, figures
 
 
 def test_the_tables_have_the_precision_and_the_widths_the_proof_needs():
