@@ -7,9 +7,9 @@ Python integers only, so it gives the same bits on every platform and interprete
 Ziv's strategy, three tries, each more exact and rarer than the one before:
 
 - fast path: exp(x) = 2^k * 2^(j/256) * e^r, |r| <= ln2/512, as a sum yh + yl of two
-  floats with a relative error below 2^-60.3 (the proofs are at the end of this file).
+  floats with a relative error below 2^-60.39 (the proofs are at the end of this file).
   When the rounding test shows that this is far enough from every rounding boundary
-  (all but about 1 call in 70), yh scaled by 2^k is the correctly rounded result.
+  (all but about 1 call in 65), yh scaled by 2^k is the correctly rounded result.
   Subnormal results are rounded from yh + yl in one step, not by scaling yh.
 - accurate path: the same reduction with r kept as two floats and the product by the
   table made exact, below 2^-66; it decides all but about 1 call in 2,000 of the
@@ -189,7 +189,7 @@ def exp(x):
     Th = _TH[j]
     lo = Th * p + _TL[j] * (1.0 + p)      # (Th + Tl)(1 + p) = Th + lo
     yh = Th + lo                          # yh + yl = Th + lo (Fast2Sum, |lo| < Th):
-    yl = (Th - yh) + lo                   # e^x / 2^k, relative error < 2^-60.3
+    yl = (Th - yh) + lo                   # e^x / 2^k, relative error < 2^-60.39
     k = kk >> 8
     if -1022 < k < 1024:                  # 2^k * yh is a normal float
         if yh + yl * _TEST == yh:         # e^x / 2^k rounds to yh: see the proof
@@ -235,12 +235,12 @@ _LEAST = bits_to_float(1)                 # 2^-1074, the least subnormal
 
 
 def _exp_edge(yh, yl, k, margin):
-    """exp's last step where 2^k is no normal float's scale, or None if yh + yl, whose
-    error in units of the last place is below margin / 2 (see the proofs), is too close
-    to a rounding boundary to decide. k = 1024: e^x is near overflow. k <= -1022: e^x is
-    subnormal, or in the least normal binade, which has the same spacing, 2^-1074:
-    rounding yh * 2^k would round a second time, so the rounding is decided here on
-    Y = e^x / 2^-1074 = (yh + yl) * 2^m, m = k + 1074."""
+    """exp's last step where 2^k is no normal float's scale, or None if yh + yl is too
+    close to a rounding boundary to decide with this margin (2^-6 for the fast path's
+    error, 2^-11 for the accurate path's: see the proofs). k = 1024: e^x is near
+    overflow. k <= -1022: e^x is subnormal, or in the least normal binade, which has the
+    same spacing, 2^-1074: rounding yh * 2^k would round a second time, so the rounding
+    is decided here on Y = e^x / 2^-1074 = (yh + yl) * 2^m, m = k + 1074."""
     if k > 0:
         if yh + yl * (1.0 + margin) == yh:   # exact, or inf when yh >= 1: then e^x
             return _ldexp(yh, 1023) * 2.0     # rounds up to 2^1024 at least, beyond MAX
