@@ -445,8 +445,8 @@ def test_the_import_of_exp_keeps_little_heap_in_micropython():
 def test_the_tables_have_the_precision_and_the_widths_the_proof_needs():
     """Checked with the decimal module, not with the module's own integer arithmetic:
     Th + Tl is 2^(j/256) within 2^-78 relative, Th has at most 26 significant bits
-    (so that Th * hi is exact), |Tl| < 2^-25; L1 has at most 34 bits and L1 + L2 is
-    ln2/256 within 2^-95."""
+    (so that Th * hi is exact), |Tl| < 2^-25; L1 has at most 34 bits, |L2| < 2^-43.8,
+    and L1 + L2 is ln2/256 within 2^-95."""
     from decimal import Decimal, localcontext
 
     def significant_bits(v):
@@ -462,6 +462,7 @@ def test_the_tables_have_the_precision_and_the_widths_the_proof_needs():
             assert significant_bits(Th) <= 26 and abs(Tl) < 2.0 ** -25, j
         ln2_256 = Decimal(2).ln() / 256
         assert significant_bits(module._L1) <= 34
+        assert abs(module._L2) < 2.0 ** -43.8       # so kk*L2 < 2^-25.7: rounded within 2^-78
         assert abs(Decimal(module._L1) + Decimal(module._L2) - ln2_256) < Decimal(2) ** -95
 
 

@@ -323,7 +323,7 @@ def exp_bits(n):
 # Common ground of both bounds. y = e^x/2^k = 2^(j/256) * e^r* with r* = x - kk*ln2/256.
 # - |r*| <= rho = ln2/512 * (1 + 2^-33): kk is the integer nearest fl(x * 256/ln2),
 #   within 2^-34 of the exact quotient for |x| < 746. So y >= e^-rho > 0.9986.
-# - Reduction: t is exact (note above); u = kk*L2 within 2^-78 (|kk| < 2^18.1, L2 < 2^-42),
+# - Reduction: t is exact (note above); u = kk*L2 within 2^-78 (|kk| < 2^18.1, L2 < 2^-43.8),
 #   and L1 + L2 within 2^-95 of ln2/256: t - u is r* within 2^-76.4.
 # - Table: Th + Tl = 2^(j/256) * (1 + d), |d| < 2^-78; Th < 2 has 26 bits, |Tl| < 2^-25.
 # - Series: e^r - 1 - (r + r^2/2 + r^3/6 + r^4/24 + r^5/120) <= rho^6/720 * e^rho
@@ -331,7 +331,7 @@ def exp_bits(n):
 #   float r, is below 2^-20.05 and takes three roundings of 2^-53 relative (the others
 #   are 2^-12 smaller): its error is below 2^-71.4.
 #
-# Proof of the fast path's bound: |yh + yl - y| < 2^-60.3 * y.
+# Proof of the fast path's bound: |yh + yl - y| < 2^-60.39 * y.
 # - r = fl(t - u): |t - u| < 2^-9.52, so the rounding errs by at most 2^-63 (half an ulp
 #   in [2^-10, 2^-9)); r is r* within 2^-62.99, and e^r is e^r* within 2^-62.99 relative.
 # - p = fl(r + w), below 2^-9.51: one more rounding of 2^-63. So p is e^r - 1 within
