@@ -3,7 +3,9 @@ here (speed is measured, never tested); what can fail is a benchmark that crashe
 whose contenders stop giving the same bits (bench.py checks the kernel and the run
 without the shortcut against ann_ref before it times anything, and exits otherwise),
 or a line the README relies on that is no longer printed."""
+import math
 import os
+import random
 import subprocess
 import sys
 
@@ -46,9 +48,12 @@ def test_bench_exp_prints_every_range_and_its_paths():
 
 
 def test_bench_exp_shares_count_the_paths_taken():
-    """shares() counts through hooks on exp's paths: on arguments built to be hard (the
-    midpoints of 1 + x, where e^x is within x²/2 of a rounding boundary), every call
-    must reach the slow path, and every one passes through the accurate path first."""
+    """shares() counts through hooks on exp's paths. Arguments built to be hard (the
+    midpoints of 1 + x, where e^x is within x²/2 of a rounding boundary) must all reach
+    the slow path, through the accurate one. Arguments whose e^x lies at least 1/8 of
+    an ulp from every midpoint, by the decimal reference, must all be decided by the
+    fast path, whose rounding test leaves only those within about 2^-6 of a half ulp."""
+    from decimal import Decimal, localcontext
     sys.path.insert(0, BENCHMARKS)
     try:
         import bench_exp
@@ -56,4 +61,16 @@ def test_bench_exp_shares_count_the_paths_taken():
         sys.path.remove(BENCHMARKS)
     midpoints = [(2 * k + 1) * 2.0 ** -53 for k in range(1, 20)]
     assert bench_exp.shares(midpoints) == (1.0, 1.0)
-    assert bench_exp.shares([0.5, 1.5, -2.25]) == (0.0, 0.0)
+    rng = random.Random(3)
+    easy = []
+    with localcontext() as c:
+        c.prec = 60
+        while len(easy) < 200:
+            x = rng.uniform(-30.0, 30.0)
+            e = Decimal(x).exp()
+            nearest = float(e)
+            ulp = Decimal(math.ulp(nearest))
+            from_midpoint = abs(ulp / 2 - abs(e - Decimal(nearest)))
+            if from_midpoint > ulp / 8 and math.ulp(nearest) == math.ulp(nearest * 0.999):
+                easy.append(x)
+    assert bench_exp.shares(easy) == (0.0, 0.0)
