@@ -2,7 +2,7 @@
 import struct
 
 from ann_ref import dot, transpose
-from ann_ref.core.matrix import add_scalar, total
+from ann_ref.core.matrix import add_bias, total
 
 
 def bits(v):
@@ -39,5 +39,6 @@ def test_total_runs_row_major_left_to_right():
     assert bits(total([[-0.0], [-0.0]])) == bits(-0.0)
 
 
-def test_add_scalar_broadcasts_one_number_to_every_entry():
-    assert add_scalar([[1.0, 2.0], [3.0, 4.0]], 0.5) == [[1.5, 2.5], [3.5, 4.5]]
+def test_add_bias_broadcasts_one_number_or_a_column():
+    assert add_bias([[1.0, 2.0], [3.0, 4.0]], 0.5) == [[1.5, 2.5], [3.5, 4.5]]
+    assert add_bias([[1.0, 2.0], [3.0, 4.0]], [[0.5], [-1.0]]) == [[1.5, 2.5], [2.0, 3.0]]

@@ -2,8 +2,19 @@
 import struct
 
 from ann_ref import exp, sigmoid, train
-from ann_ref.core.model import forward, predict
+from ann_ref.core.arithmetic import BINARY64
+from ann_ref.core import model
 from decimal_exp import reference_exp
+
+
+def predict(s):
+    return model.predict(BINARY64, s)
+
+
+def forward(W, b, x):
+    """z, s and y_pred of one layer (W, b) on x: the model's parts."""
+    [(z, _, s)] = model.forward(BINARY64, [(W, b)], x)
+    return z, s, predict(s)
 
 
 def bits(v):

@@ -1,11 +1,9 @@
 """`ann-ref article`: the article, section by section, with every figure it points at
 computed — each under the line of the article's code that produces it."""
 from ..core.bits import hex_bits
-from ..core.model import forward
-from ..core.training import states
 from ..learn import scenario
+from ..learn.run import Run
 from ..learn.show import matrix, whole
-from ..learn.steps import Step
 
 
 def add_parser(sub):
@@ -29,11 +27,11 @@ def _code(line, *values):
 def walk():
     s = scenario.article()
     x, y, a, n = s["x"], s["y"], s["learning_rate"], s["iterations"]
-    first = Step(x, y, s["W"], s["b"], a)
-    trajectory = list(states(x, y, s["W"], s["b"], a, n))
-    W, b = trajectory[-1]
-    settled = max(k for k in range(1, n + 1) if trajectory[k] != trajectory[k - 1])
-    y_pred = forward(W, b, x)[2]
+    run = Run(s)
+    first = run.step(1)
+    W, b = run.state(n)
+    settled = run.settled
+    y_pred = run.assess(n)[0]
     ints = lambda A: matrix(A, cell=whole)
     wrong = [j for j in range(len(x[0])) if first.y_pred[0][j] != y[0][j]]
 

@@ -1,10 +1,9 @@
 """`ann-ref explain`: every number one iteration computes, as a table."""
 from ..core.model import THRESHOLD
-from ..core.training import states
 from ..errors import UsageError
 from ..learn import scenario
+from ..learn.run import Run
 from ..learn.show import matrix, number, table, whole
-from ..learn.steps import Step
 from .options import PROG, positive
 
 
@@ -34,17 +33,9 @@ def run_command(args, out):
     return 0
 
 
-def state_before(s, k):
-    """State k − 1 of the scenario: (W, b) after k − 1 updates."""
-    for i, (W, b) in enumerate(states(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
-                                      k - 1, s["variant"])):
-        if i == k - 1:
-            return W, b
-
-
 def explain(s, k, bits=False, path=None):
-    W, b = state_before(s, k)
-    step = Step(s["x"], s["y"], W, b, s["learning_rate"], s["variant"])
+    step = Run(s).step(k)
+    W, b = step.W, step.b
     n = lambda v: number(v, bits)
     title = ("the article's example (AND)" if path is None
              else "scenario %s of %s" % (s["name"], path))

@@ -7,16 +7,17 @@ from collections import OrderedDict
 
 from .. import __version__
 from ..catalogue.golden import header_members
+from ..core.arithmetic import BINARY64
 from ..core.bits import hex_bits
 from ..core.datasets import ARTICLE, GATES, X_GATES
-from ..core.libm import sigmoid_libm
-from ..core.model import VARIANTS, forward, sigmoid
+from ..core.libm import LIBM
+from ..core.model import VARIANTS
 from ..core.training import states
 from ..errors import UsageError
 from ..formats.atomic import replacing
 from ..formats.writer import number as json_number, scenario_object, write_document
 from ..learn import scenario
-from ..learn.loss import assess
+from ..learn.loss import assess, outputs
 from ..learn.show import number as shown
 from .options import PROG, count, matrix, number, positive
 
@@ -133,7 +134,7 @@ def run_command(args, out):
     s, title = chosen(args)
     if args.trace and not os.path.isdir(os.path.dirname(os.path.abspath(args.trace))):
         _fail("--trace %s: no such folder" % args.trace)
-    f = sigmoid_libm if args.exp == "libm" else sigmoid
+    A = LIBM if args.exp == "libm" else BINARY64
     x, y, n = s["x"], s["y"], s["iterations"]
     every = args.every or (1 if args.json else None)
     if not args.json:
@@ -143,19 +144,14 @@ def run_command(args, out):
         for line in scenario.describe(s):
             out.write(line + "\n")
     table = Table(s, args.bits, out) if every and not args.json else None
-    seen = {"last_change": 0, "final": (s["W"], s["b"])}
+    seen = {"final": (s["W"], s["b"])}
+    trajectory = states(x, y, s["W"], s["b"], s["learning_rate"], n, s["variant"], A)
 
     def watched():
-        previous = None
-        for k, (W_k, b_k) in enumerate(states(x, y, s["W"], s["b"], s["learning_rate"], n,
-                                              s["variant"], f)):
-            key = _state_bits(W_k, b_k)
-            if previous is not None and key != previous:
-                seen["last_change"] = k
-            previous = key
+        for k, (W_k, b_k) in enumerate(trajectory):
             seen["final"] = (W_k, b_k)
             if every and (k % every == 0 or k == n):
-                wrong, loss = assess(x, y, W_k, b_k, f)
+                wrong, loss = assess(x, y, W_k, b_k, A)
                 if args.json:
                     out.write(json_line(k, wrong, loss, W_k, b_k) + "\n")
                 else:
@@ -174,11 +170,11 @@ def run_command(args, out):
         for _ in watched():
             pass
     if not args.json:
-        summary(out, s, seen["final"], seen["last_change"], f, args.trace)
+        summary(out, s, seen["final"], trajectory.settled, A, args.trace)
     return 0
 
 
-def summary(out, s, final, last_change, f, trace):
+def summary(out, s, final, last_change, A, trace):
     W, b = final
     n = s["iterations"]
     out.write("after %d iterations:\n" % n)
@@ -186,7 +182,7 @@ def summary(out, s, final, last_change, f, trace):
         for o, v in enumerate(row):
             out.write("  W[%d][%d] = %-24r %s\n" % (i, o, v, hex_bits(v)))
     out.write("  b       = %-24r %s\n" % (b, hex_bits(b)))
-    y_pred = forward(W, b, s["x"], f)[2]
+    y_pred = outputs(s["x"], W, b, A)[1]
     out.write("predictions y_pred = %s, targets y = %s\n" % (_ints(y_pred), _ints(s["y"])))
     if n == 0:
         out.write("no update was made\n")
@@ -238,10 +234,6 @@ def json_line(k, wrong, loss, W, b):
         ("W", [[json_number(v) for v in r] for r in W]), ("b", json_number(b)),
         ("bits", OrderedDict([("W", [[hex_bits(v) for v in r] for r in W]),
                               ("b", hex_bits(b))]))]))
-
-
-def _state_bits(W, b):
-    return [hex_bits(v) for row in W for v in row] + [hex_bits(b)]
 
 
 def _ints(A):

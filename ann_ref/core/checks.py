@@ -1,33 +1,53 @@
 """Checks of what the public functions are given: clear errors instead of wrong bits.
 
-Numbers become binary64 here, once, through numbers.real. What may be non-finite is
-decided here too, once for the API, the command line and scenario files: x, y, W and b
-may hold inf and NaN (golden/non-finite.json is such a run); the learning rate must be
-finite.
+Numbers become numbers of the arithmetic here, once (number()). What may be non-finite
+is decided here too, once for the API, the command line and scenario files: x, y, W
+and b may hold inf and NaN (golden/non-finite.json is such a run); the learning rate
+must be finite — in the arithmetic's own format, so that a check means the same on a
+board whose float is binary32.
 """
+from .arithmetic import BINARY64
 from .model import VARIANTS
-from .numbers import finite, real, shown
+from .numbers import shown
 
 # train keeps every state in a list; longer runs go through states(), one at a time
 MOST_KEPT = 10 ** 6
 
 
-def matrix(name, A):
-    """A copy of the matrix A as a list of rows of floats, checked to be rectangular."""
-    if not isinstance(A, (list, tuple)):
-        raise TypeError("%s is %s, not a matrix (a list of rows)" % (name, type(A).__name__))
-    if not A:
+def number(name, v, A=BINARY64):
+    """v as a number of A: an int (the nearest, ties to even), a float (exactly where
+    A is binary64; the nearest otherwise), or already one of A's numbers. TypeError for
+    anything else (a bool too: True is not a weight), ValueError for an int beyond A's
+    range (its digits are never printed: a number of 5,000 digits would be the whole
+    message)."""
+    if type(v) is A.kind:
+        return v
+    if type(v) is bool or not isinstance(v, (int, float)):
+        raise TypeError("%s is %s (%s), not a real number" % (name, shown(v), type(v).__name__))
+    if isinstance(v, int) and A.too_large(v):
+        raise ValueError("%s is too large for %s (an integer beyond ±%s)"
+                         % (name, A.format, "1.8e308" if A.format == "binary64" else "3.4e38"))
+    return A.of(v)
+
+
+def matrix(name, M, A=BINARY64):
+    """A copy of the matrix M as a list of rows of A's numbers, checked to be
+    rectangular, with at least one row and one column."""
+    if not isinstance(M, (list, tuple)):
+        raise TypeError("%s is %s, not a matrix (a list of rows)" % (name, type(M).__name__))
+    if not M:
         raise ValueError("%s has no rows" % name)
     rows = []
-    for i, row in enumerate(A):
+    kind = A.kind
+    for i, row in enumerate(M):
         if not isinstance(row, (list, tuple)):
             raise TypeError("%s[%d] is %s, not a row (a matrix is a list of lists)"
                             % (name, i, type(row).__name__))
-        if len(row) != len(A[0]):
+        if len(row) != len(M[0]):
             raise ValueError("%s is ragged: row 0 has %d entries, row %d has %d"
-                             % (name, len(A[0]), i, len(row)))
-        # the name is formatted only for a number that is not a float already
-        rows.append([v if type(v) is float else real("%s[%d][%d]" % (name, i, j), v)
+                             % (name, len(M[0]), i, len(row)))
+        # the name is formatted only for a number that is not one of A's already
+        rows.append([v if type(v) is kind else number("%s[%d][%d]" % (name, i, j), v, A)
                      for j, v in enumerate(row)])
     if not rows[0]:
         raise ValueError("%s has no columns" % name)
@@ -47,10 +67,10 @@ def iterations(n, most=None):
     return n
 
 
-def learning_rate(v):
-    a = real("learning_rate", v)
-    if not finite(a):
-        raise ValueError("learning_rate is %r; it must be a finite number" % a)
+def learning_rate(v, A=BINARY64):
+    a = number("learning_rate", v, A)
+    if not A.finite(a):
+        raise ValueError("learning_rate is %s; it must be a finite number" % shown(v))
     return a
 
 
@@ -68,10 +88,10 @@ def features(x, W):
     return x, W
 
 
-def shapes(x, y, W):
+def shapes(x, y, W, A=BINARY64):
     """x, y and W, checked to be matrices that fit together."""
-    x, W = features(matrix("x", x), matrix("W", W))
-    y = matrix("y", y)
+    x, W = features(matrix("x", x, A), matrix("W", W, A))
+    y = matrix("y", y, A)
     if len(y[0]) != len(x[0]):
         raise ValueError("y has %d samples (columns) but x has %d" % (len(y[0]), len(x[0])))
     if len(W[0]) != len(y):
@@ -80,7 +100,8 @@ def shapes(x, y, W):
     return x, y, W
 
 
-def problem(x, y, W, b, a, n, kind, most=None):
-    """Every input of a training run, checked, as fresh float matrices."""
-    x, y, W = shapes(x, y, W)
-    return (x, y, W, real("b", b), learning_rate(a), iterations(n, most), variant(kind))
+def problem(x, y, W, b, a, n, kind, most=None, A=BINARY64):
+    """Every input of a training run, checked, as fresh matrices of A's numbers."""
+    x, y, W = shapes(x, y, W, A)
+    return (x, y, W, number("b", b, A), learning_rate(a, A), iterations(n, most),
+            variant(kind))

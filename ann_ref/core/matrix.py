@@ -39,26 +39,9 @@ def total(A):
     return result
 
 
-def add_scalar(A, c):
-    """A + c for every entry (how NumPy broadcasts a scalar)."""
-    return [[v + c for v in row] for row in A]
-
-
-def subtract(A, B):
-    """A − B entry by entry."""
-    return [[u - v for u, v in zip(ra, rb)] for ra, rb in zip(A, B)]
-
-
-def divide(A, c):
-    """A / c for every entry."""
-    return [[v / c for v in row] for row in A]
-
-
-def scale(c, A):
-    """c·A for every entry."""
-    return [[c * v for v in row] for row in A]
-
-
-def apply(f, A):
-    """f applied to every entry."""
-    return [[f(v) for v in row] for row in A]
+def add_bias(A, b):
+    """A + b: b one number added to every entry (the article's shared b, as NumPy
+    broadcasts it), or a column, b[o][0] added to every entry of row o."""
+    if type(b) is list:
+        return [[v + c[0] for v in row] for row, c in zip(A, b)]
+    return [[v + b for v in row] for row in A]

@@ -3,47 +3,31 @@ argument, then calls the core (model.py, training.py, exponential.py), which tru
 its inputs for speed.
 
 Where float is not binary64 (most MicroPython boards are built with binary32 floats)
-they compute on softfloat.Binary64 instead, so the bits are still the spec's: the
-numbers given are taken exactly as they are (a binary32 float widens exactly; the checks
-round an int beyond 2^24 to the board's float first, so give such numbers, and
-decimals, as bit patterns there: trace.trace_bits), and the results are Binary64 numbers
+they compute in binary64 in software (softfloat.SOFTWARE) instead, so the bits are still
+the spec's: the numbers given are taken exactly (a board's binary32 float widens
+exactly, an int is rounded once to binary64, a Binary64 — what they return there, or
+Binary64.from_hex of a bit pattern — is itself), and the results are Binary64 numbers
 (`.hex_bits()` gives their bits)."""
-from .bits import binary64
-from .checks import MOST_KEPT, features, matrix, problem
-from .exponential import INF, exp as _exp
-from .model import THRESHOLD, forward, sigmoid as _sigmoid, step as _step
-from .numbers import real, too_large
+from . import matrix as _matrix
+from .checks import MOST_KEPT, features, matrix, number, problem
+from .fast import stepper
+from .model import PARTS, THRESHOLD, forward
+from .trace import arithmetic
 from .training import states as _states
 
-SOFTWARE = not binary64()                 # measured once, at import
-
-
-def _software(*values):
-    """The values (numbers and matrices) as Binary64, and the sigmoid to use on them."""
-    from .softfloat import Binary64, sigmoid  # only where needed: a board's heap is small
-    out = [[[Binary64.of(v) for v in row] for row in A] if type(A) is list
-           else Binary64.of(A) for A in values]
-    return out, sigmoid
-
-
-def _run(x, y, W, b, a, n, variant):
-    """The core's states, on floats or, where float is not binary64, in software."""
-    if not SOFTWARE:
-        return _states(x, y, W, b, a, n, variant)
-    (x, y, W, b, a), sigmoid = _software(x, y, W, b, a)
-    return _states(x, y, W, b, a, n, variant, sigmoid)
+A = arithmetic()                          # the platform's floats, or software: once
 
 
 def train(x, y, W, b, learning_rate, iterations, variant=THRESHOLD):
-    """The states (W, b) for iterations 0..N as new lists and floats.
+    """The states (W, b) for iterations 0..N as new lists and numbers.
 
     x is features × samples, y outputs × samples, W features × outputs, b one number;
     variant is "threshold" (the article) or "logistic". The arguments are not modified.
     Every state is kept, so N is at most MOST_KEPT (10^6); states() streams longer runs."""
     x, y, W, b, a, n, variant = problem(x, y, W, b, learning_rate, iterations, variant,
-                                        MOST_KEPT)
+                                        MOST_KEPT, A)
     kept, last = [], None
-    for W_k, b_k in _run(x, y, W, b, a, n, variant):
+    for W_k, b_k in _states(x, y, W, b, a, n, variant, A):
         if W_k is last:                   # the shortcut repeats one state's lists
             W_k = [row[:] for row in W_k]
         else:                             # every step makes new ones: no copy needed
@@ -56,8 +40,9 @@ def states(x, y, W, b, learning_rate, iterations, variant=THRESHOLD):
     """The states (W, b) for iterations 0..N one at a time, each a new list: a run of
     any length in little memory. The arguments are checked at once, not at the first
     state."""
-    x, y, W, b, a, n, variant = problem(x, y, W, b, learning_rate, iterations, variant)
-    return _copies(_run(x, y, W, b, a, n, variant))
+    x, y, W, b, a, n, variant = problem(x, y, W, b, learning_rate, iterations, variant,
+                                        None, A)
+    return _copies(_states(x, y, W, b, a, n, variant, A))
 
 
 def _copies(trajectory):
@@ -68,45 +53,53 @@ def _copies(trajectory):
 def step(x, y, W, b, learning_rate, variant=THRESHOLD):
     """One iteration from (W, b): forward propagation, backpropagation, update; the new
     (W, b)."""
-    x, y, W, b, a, _, variant = problem(x, y, W, b, learning_rate, 1, variant)
-    if SOFTWARE:
-        (x, y, W, b, a), sigmoid = _software(x, y, W, b, a)
-        return _step(x, y, W, b, a, variant, sigmoid)
-    return _step(x, y, W, b, a, variant)
+    x, y, W, b, a, _, variant = problem(x, y, W, b, learning_rate, 1, variant, None, A)
+    return stepper(A, x, y, a, variant)((W, b))
 
 
 def predict(W, b, x):
     """The article's y_pred for the data x: 1 where s ≥ 0.5, else 0, as ints (outputs ×
     samples)."""
-    x, W = features(matrix("x", x), matrix("W", W))
-    b = real("b", b)
-    if SOFTWARE:
-        (W, b, x), sigmoid = _software(W, b, x)
-        y_pred = forward(W, b, x, sigmoid)[2]
-    else:
-        y_pred = forward(W, b, x)[2]
-    return [[int(v) for v in row] for row in y_pred]
+    x, W = features(matrix("x", x, A), matrix("W", W, A))
+    b = number("b", b, A)
+    s = forward(A, [(W, b)], x)[-1][2]
+    one = A.one
+    return [[1 if v == one else 0 for v in row] for row in PARTS["y_pred"](A, s)]
 
 
 def exp(x):
     """e^x correctly rounded to binary64 (exponential.py). An int beyond binary64 is
     allowed here, unlike anywhere else: e^x of it overflows to inf or underflows to 0.0
     whatever its value."""
-    if type(x) is int and too_large(x):
-        return INF if x > 0 else 0.0
-    if SOFTWARE:
-        (x,), _ = _software(real("x", x))
-        from .softfloat import exp as software_exp
-        return software_exp(x)
-    return _exp(real("x", x))
+    if type(x) is int and A.too_large(x):
+        return A.exp(_infinity(x))
+    return A.exp(number("x", x, A))
+
+
+def _infinity(n):
+    """±inf of A, signed as the int n."""
+    inf = A.from_bits(A.infinity)
+    return inf if n > 0 else -inf
 
 
 def sigmoid(z):
-    """s = 1 / (1 + e^(−z)), the article's formula (model.py); as with exp, an int
+    """s = 1 / (1 + e^(−z)), the article's formula (model.sigmoid); as with exp, an int
     beyond binary64 gives the limit, 1.0 or 0.0."""
-    if type(z) is int and too_large(z):
-        return 1.0 if z > 0 else 0.0
-    if SOFTWARE:
-        (z,), sigmoid = _software(real("z", z))
-        return sigmoid(z)
-    return _sigmoid(real("z", z))
+    z = [[_infinity(z) if type(z) is int and A.too_large(z) else number("z", z, A)]]
+    return PARTS["s"](A, z, PARTS["t"](A, z))[0][0]
+
+
+def dot(P, Q):
+    """P·Q of two matrices (lists of rows), every sum left to right from its first term:
+    the article's np.dot. Checked: rectangular matrices of real numbers, P's columns as
+    many as Q's rows."""
+    P, Q = matrix("P", P, A), matrix("Q", Q, A)
+    if len(P[0]) != len(Q):
+        raise ValueError("P has %d columns but Q has %d rows; P·Q needs them equal"
+                         % (len(P[0]), len(Q)))
+    return _matrix.dot(P, Q)
+
+
+def transpose(P):
+    """Pᵀ of a matrix (a list of rows): rows become columns. Checked like dot."""
+    return _matrix.transpose(matrix("P", P, A))

@@ -8,21 +8,24 @@ then one rounding to nearest, ties to even, with subnormals, signed zeros, inf a
 as IEEE-754 (and docs/SPEC.md) has them. No float operation is involved, so the bits do
 not depend on the platform's float at all.
 
-model.py's step is written for any number type with + - * / and comparisons, so it runs
-on Binary64 unchanged; float literals (1.0, 0.5) and ints (m) mix in exactly. exp is
-exponential.exp_bits, on integers too. An operation takes some 150 times as long as on
-floats, a whole run 3 to 60 times (benchmarks/bench_soft.py), so
-trace.py uses it only where float is not binary64, or when asked to.
+The step (model.py, fast.py) is written for any number type with + - * / and
+comparisons and the constants of an Arithmetic, so it runs on Binary64 unchanged:
+SOFTWARE is that arithmetic, its exp exponential.exp_bits, on integers too. A Binary64
+has no __float__: MicroPython (since 1.20) computes `float OP object` by converting the
+object with it, in the board's binary32; without it, a float or an int on either side
+of an operator is taken exactly, by the reversed method. Slower than floats
+(benchmarks/bench_soft.py), so trace.py and the public functions use it only where
+float is not binary64, or when asked to.
 """
 import struct
 
+from .arithmetic import Arithmetic
 from .bits import is_nan_bits
 from .exponential import _bit_length, _parts_of_bits, _to_bits, exp_bits
 
 SIGN = 0x8000000000000000
 INF = 0x7FF0000000000000
 NAN = 0x7FF8000000000000                  # the canonical NaN every result NaN gets
-ONE = 0x3FF0000000000000
 
 def _parts(n):
     """(M, E) with |value| == M * 2**E, for the bits n of a finite number; M >= 0."""
@@ -142,9 +145,6 @@ class Binary64:
         """The 16-hex-digit bit pattern (NaN canonical), as golden files write it."""
         return "7ff8000000000000" if is_nan_bits(self.n) else "%016x" % self.n
 
-    def __float__(self):                  # exact only where float is binary64
-        return struct.unpack("<d", struct.pack("<Q", self.n))[0]
-
     def __repr__(self):
         return "Binary64(0x%s)" % self.hex_bits()
 
@@ -227,6 +227,9 @@ def exp(z):
     return Binary64(exp_bits(z.n))
 
 
-def sigmoid(z):
-    """s = 1 / (1 + e^(−z)) on Binary64: the article's formula, as model.sigmoid has it."""
-    return 1.0 / (1.0 + exp(-z))
+def _canonical(v):
+    return NAN if is_nan_bits(v.n) else v.n
+
+
+SOFTWARE = Arithmetic("binary64 in software", Binary64, exp, Binary64.of, Binary64,
+                      _canonical)

@@ -1,60 +1,59 @@
-"""Training: the step of model.py, repeated, with every state kept.
+"""Training: a step repeated, every state given in turn.
 
-State k is (W, b) after k updates; state 0 is the initial one.
+State k is the network after k updates; state 0 is the initial one.
 """
-import struct
-
+from .arithmetic import BINARY64
 from .fast import stepper
-from .model import THRESHOLD, sigmoid, step
-
-_exact = sigmoid              # model.py's sigmoid: fast.py has it built in
+from .model import THRESHOLD, step
 
 
-def states(x, y, W, b, a, iterations, variant=THRESHOLD, sigmoid=sigmoid):
-    """Yield the states 0..iterations of checked float inputs, one at a time.
+class Trajectory:
+    """State 0, then next_state() of the one before, up to state `iterations`: iterate
+    over it once.
 
-    On floats each step is fast.py's, which gives model.step's bits with less work;
-    any other number type goes through model.step itself.
+    An exact shortcut: a step is a function of the state alone, so once an update leaves
+    every bit of the state unchanged (key() equal), every later state is that same one:
+    the same object is given again, and the step is not computed (the article's example
+    gets there after update 25 and would otherwise spend 975 iterations recomputing it).
+    Given states must not be changed by the caller.
 
-    An exact shortcut: a step is a function of the state alone, so once an update
-    leaves W and b bit for bit unchanged, every later state is that same one (the
-    article's example gets there after update 25 and would otherwise spend 975
-    iterations recomputing it). Yielded lists must not be changed by the caller."""
-    yield W, b
-    if iterations == 0:
-        return
-    if _floats(x, y, W, b, a):
-        next_state = stepper(x, y, a, variant, None if sigmoid is _exact else sigmoid)
-    else:
-        def next_state(W, b):
-            return step(x, y, W, b, a, variant, sigmoid)
-    for k in range(1, iterations + 1):
-        W_next, b_next = next_state(W, b)
-        # == first: cheap and almost always false (b first, one float); bits then settle
-        # ±0.0, and NaN, which == calls unequal to itself
-        if b_next == b and W_next == W and _bits(W_next, b_next) == _bits(W, b):
-            for _ in range(k, iterations + 1):
-                yield W, b
-            return
-        W, b = W_next, b_next
-        yield W, b
+    fixed: the first update that left the state unchanged, once found (None before, and
+    if there is none); settled: the last update that changed it, once known — when the
+    fixed point is found, or every state has been given."""
+
+    def __init__(self, next_state, state, iterations, key):
+        self.next_state, self.state, self.iterations, self.key = \
+            next_state, state, iterations, key
+        self.fixed = self.settled = None
+
+    def __iter__(self):
+        state, n = self.state, self.iterations
+        yield state
+        for k in range(1, n + 1):
+            after = self.next_state(state)
+            # == first: cheap and almost always false; the bits then settle ±0.0 (equal
+            # to ==) and NaN (unequal to itself)
+            if after == state and self.key(after) == self.key(state):
+                self.fixed, self.settled = k, k - 1
+                for _ in range(k, n + 1):
+                    yield state
+                return
+            state = after
+            yield state
+        self.settled = n
 
 
-def _floats(*values):
-    """True if every number in these floats and matrices of floats is a float."""
-    for v in values:
-        if type(v) is list:
-            for row in v:
-                for u in row:
-                    if type(u) is not float:
-                        return False
-        elif type(v) is not float:
-            return False
-    return True
+def states(x, y, W, b, a, iterations, variant=THRESHOLD, A=BINARY64):
+    """The states (W, b) 0..iterations of the article's network (one layer, one shared
+    b), for numbers of A already checked, as a Trajectory: fast.py's step, model.step's
+    bits."""
+    def key(state):
+        return A.key((state,))
+    return Trajectory(stepper(A, x, y, a, variant), (W, b), iterations, key)
 
-def _bits(W, b):
-    """The bytes of every number of the state: equal exactly when all bits are."""
-    flat = [v for row in W for v in row]
-    flat.append(b)
-    return struct.pack("<%dd" % len(flat), *flat)
 
+def network_states(x, y, layers, a, iterations, variant=THRESHOLD, A=BINARY64):
+    """The layers [(W, b), ...] 0..iterations of a network of any depth, a Trajectory."""
+    def next_state(layers):
+        return step(A, x, y, layers, a, variant)
+    return Trajectory(next_state, layers, iterations, A.key)

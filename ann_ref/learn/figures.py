@@ -2,11 +2,8 @@
 animated across them), W and b against the iteration, and the loss curve — one
 standalone SVG, no script, readable by a screen reader (title, desc, labelled groups).
 """
-from ..core.bits import hex_bits
-from ..core.model import forward
-from ..core.training import states
 from .boundary import regions
-from .loss import cross_entropy, misclassified
+from .run import Run as Training
 from .chart import Frame, chart, finite
 from .show import integral
 from .svg import Svg, points
@@ -21,38 +18,16 @@ MAX_FRAMES = 40                          # frames of the animation
 MAX_PANELS = 4
 
 
-class Run:
+class Run(Training):
     """A scenario trained, with what the figure shows: every state, the iteration
     after which the state no longer changed, and the loss at sampled iterations."""
 
     def __init__(self, s):
-        self.s = s
-        x, y = s["x"], s["y"]
-        self.states = list(states(x, y, s["W"], s["b"], s["learning_rate"], s["iterations"],
-                                  s["variant"]))
-        self.n = s["iterations"]
-        self.settled = 0                  # the last update that changed the state's bits
-        previous = None
-        for k, (W, b) in enumerate(self.states):
-            key = [hex_bits(v) for row in W for v in row] + [hex_bits(b)]
-            if previous is not None and key != previous:
-                self.settled = k
-            previous = key
+        Training.__init__(self, s)
         stride = max(1, -(-self.n // MAX_POINTS))
         self.sampled = list(range(0, self.n + 1, stride))
         if self.sampled[-1] != self.n:
             self.sampled.append(self.n)
-        self._assessed = {}
-
-    def assess(self, k):
-        """(y_pred, misclassified, loss) of state k."""
-        W, b = self.states[k]
-        key = (id(W), b)
-        if key not in self._assessed:
-            _, s, y_pred = forward(W, b, self.s["x"])
-            self._assessed[key] = (y_pred, misclassified(y_pred, self.s["y"]),
-                                   cross_entropy(s, self.s["y"]))
-        return self._assessed[key]
 
     def default_panels(self):
         chosen = {0, 1, self.settled // 2, self.n}
@@ -128,7 +103,7 @@ def draw_samples(svg, frame, x, y, y_pred=None):
 
 def boundary_panel(svg, run, k, left, top, size):
     s = run.s
-    W, b = run.states[k]
+    W, b = run.state(k)
     y_pred, wrong, _ = run.assess(k)
     box = data_box(s["x"])
     frame = Frame(left, top + 24, size, size, *box)
@@ -156,7 +131,7 @@ def animation_panel(svg, run, left, top, size):
     svg.title("Animation: the decision boundary at iterations %s, repeated"
               % ", ".join("%d" % k for k in ks))
     for i, k in enumerate(ks):
-        W, b = run.states[k]
+        W, b = run.state(k)
         y_pred, wrong, _ = run.assess(k)
         start, end = 0.25 * i / seconds, 0.25 * (i + 1) / seconds
         last = i == len(ks) - 1
@@ -187,7 +162,7 @@ def figure(s, title, panels=None):
     """The SVG text of the whole figure for the checked scenario s."""
     run = Run(s)
     n = run.n
-    W, b = run.states[n]
+    W, b = run.state(n)
     _, wrong, loss = run.assess(n)
     samples = len(s["y"]) * len(s["y"][0])
     reason = boundary_problem(s)
@@ -224,9 +199,9 @@ def figure(s, title, panels=None):
         chart_left, chart_width = 400, 400
     names = ["W[%d][%d]" % (i, o) for i in range(len(W)) for o in range(len(W[0]))]
     series = [(name, LINES[i % len(LINES)],
-               [(k, run.states[k][0][i // len(W[0])][i % len(W[0])]) for k in run.sampled],
+               [(k, run.state(k)[0][i // len(W[0])][i % len(W[0])]) for k in run.sampled],
                False) for i, name in enumerate(names)]
-    series.append(("b", "#000000", [(k, run.states[k][1]) for k in run.sampled], True))
+    series.append(("b", "#000000", [(k, run.state(k)[1]) for k in run.sampled], True))
     chart(svg, chart_left, top, chart_width, 220, series, "iteration", "value",
           "W and b against the iteration", n)
     top += 300

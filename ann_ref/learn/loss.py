@@ -15,7 +15,8 @@ log(0) makes the term, and L, infinite: L is then inf, and printed so.
 """
 import math
 
-from ..core.model import forward
+from ..core.arithmetic import BINARY64
+from ..core.model import PARTS, forward
 
 
 def cross_entropy(s, y):
@@ -40,8 +41,14 @@ def misclassified(y_pred, y):
     return len([1 for p_row, y_row in zip(y_pred, y) for p, t in zip(p_row, y_row) if p != t])
 
 
-def assess(x, y, W, b, sigmoid=None):
+def outputs(x, W, b, A=BINARY64):
+    """(s, y_pred) of the state (W, b) on the data x: the step's forward parts."""
+    s = forward(A, [(W, b)], x)[-1][2]
+    return s, PARTS["y_pred"](A, s)
+
+
+def assess(x, y, W, b, A=BINARY64):
     """(misclassified, mean cross-entropy) of the state (W, b) on the data."""
-    z, s, y_pred = forward(W, b, x) if sigmoid is None else forward(W, b, x, sigmoid)
+    s, y_pred = outputs(x, W, b, A)
     return misclassified(y_pred, y), cross_entropy(s, y)
 
