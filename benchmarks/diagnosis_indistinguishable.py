@@ -21,8 +21,8 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 from ann_ref.catalogue.scenarios import SCENARIOS  # noqa: E402
 from ann_ref.oracle.compare import compare  # noqa: E402
 from ann_ref.oracle.diagnose import explain  # noqa: E402
-from ann_ref.oracle.mistakes import MISTAKES, cause, states, trace_lines  # noqa: E402
-from ann_ref.oracle.mistakes.kill import first_difference, reference  # noqa: E402
+from mistakes import MISTAKES, cause, states, trace_lines  # noqa: E402
+from mistakes.kill import first_difference, reference  # noqa: E402
 try:
     from mistakes_external import available  # noqa: E402
 except ImportError:

@@ -1,6 +1,6 @@
 """How well `ann-ref verify --json` names a planted mistake.
 
-For every modelled mistake (ann_ref/oracle/mistakes/, and the NumPy and V8 ones of
+For every planted mistake (tests/mistakes/, and the NumPy and V8 ones of
 tests/mistakes_external.py where available) and every golden file that catches it, the
 mistaken trace is written to a temporary file and checked with
 
@@ -37,8 +37,8 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 from ann_ref.catalogue.scenarios import SCENARIOS  # noqa: E402
-from ann_ref.oracle.mistakes import MISTAKES, Spec, cause, states, trace_lines  # noqa: E402
-from ann_ref.oracle.mistakes.kill import first_difference, key, reference  # noqa: E402
+from mistakes import MISTAKES, cause, entry, states, trace_lines  # noqa: E402
+from mistakes.kill import first_difference, key, reference  # noqa: E402
 from mistakes_external import available  # noqa: E402
 
 
@@ -96,7 +96,7 @@ def main(argv=None):
     scenarios = [s for s in SCENARIOS if os.path.exists(
         os.path.join(golden_dir, s["name"] + ".json"))]
 
-    spec = {"id": "none", "make": Spec}
+    spec = entry("none", "no mistake")
     golden = lambda s: os.path.join(golden_dir, s["name"] + ".json")  # noqa: E731
     with tempfile.TemporaryDirectory() as folder:
         try:                                          # one run first: is there a --json?

@@ -15,8 +15,8 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 from ann_ref.catalogue.scenarios import SCENARIOS  # noqa: E402
-from ann_ref.oracle.mistakes import MISTAKES  # noqa: E402
-from ann_ref.oracle.mistakes.kill import matrix, table  # noqa: E402
+from mistakes import MISTAKES  # noqa: E402
+from mistakes.kill import matrix, table  # noqa: E402
 from mistakes_external import available  # noqa: E402
 
 

@@ -1,13 +1,12 @@
 """Mistakes made by real libraries, run through the libraries themselves: NumPy's np.exp,
 np.dot and np.sum, and V8's Math.exp (through node). Each entry has the form of
-ann_ref.oracle.mistakes.MISTAKES; available() lists those this machine can run."""
+tests/mistakes' MISTAKES (the core's parts, some replaced); available() lists those
+this machine can run."""
 import json
 import shutil
 import subprocess
 
-from ann_ref.oracle.mistakes import entry
-from ann_ref.oracle.mistakes.step import Spec
-from ann_ref.oracle.mistakes.variants import RowExp
+from mistakes import entry
 
 try:
     import numpy as np
@@ -15,34 +14,33 @@ except ImportError:                       # the tests that need it are skipped
     np = None
 
 
-def numpy_exp():
-    def row(values):
-        with np.errstate(all="ignore"):
-            return np.exp(np.array(values, dtype=np.float64)).tolist()
-    return RowExp(row)
+def t_numpy(A, z):
+    """np.exp of z's rows: NumPy's own (SIMD) exp."""
+    with np.errstate(all="ignore"):
+        return [np.exp(-np.array(row, dtype=np.float64)).tolist() for row in z]
 
 
-class NumpyDot(Spec):
-    """The article's products: z = np.dot(W.T, x) + b and dW = np.dot(x, e.T) / m, on
-    float64 arrays (BLAS dgemm or dgemv, whichever NumPy picks for the shapes)."""
-    def z_matrix(self, W, x, b):
-        with np.errstate(all="ignore"):
-            return (np.dot(np.array(W).T, np.array(x)) + b).tolist()
-
-    def dW_totals(self, x, e):
-        with np.errstate(all="ignore"):
-            return np.dot(np.array(x), np.array(e, dtype=np.float64).T).tolist()
+def z_numpy(A, W, b, x):
+    """The article's z = np.dot(W.T, x) + b on float64 arrays (BLAS dgemm or dgemv,
+    whichever NumPy picks for the shapes)."""
+    with np.errstate(all="ignore"):
+        return (np.dot(np.array(W).T, np.array(x)) + b).tolist()
 
 
-class NumpySum(Spec):
-    """dW as np.sum(x[f] * e[o]) and db as np.sum(e)."""
-    def dW_total(self, x_row, e_row):
-        with np.errstate(all="ignore"):
-            return float(np.sum(np.array(x_row) * np.array(e_row)))
+def dW_numpy(A, x, e, m):
+    with np.errstate(all="ignore"):
+        return (np.dot(np.array(x), np.array(e, dtype=np.float64).T) / m).tolist()
 
-    def db_total(self, e):
-        with np.errstate(all="ignore"):
-            return float(np.sum(np.array(e, dtype=np.float64)))
+
+def dW_numpy_sum(A, x, e, m):
+    """dW as np.sum(x[f] * e[o]) / m."""
+    with np.errstate(all="ignore"):
+        return [[float(np.sum(np.array(xf) * np.array(eo))) / m for eo in e] for xf in x]
+
+
+def db_numpy_sum(A, e, m, shared):
+    with np.errstate(all="ignore"):
+        return float(np.sum(np.array(e, dtype=np.float64))) / m
 
 
 _NODE_SCRIPT = r"""
@@ -65,6 +63,10 @@ class V8Exp:
     process = None
 
     @classmethod
+    def t(cls, A, z):
+        return [cls.row([-v for v in row]) for row in z]
+
+    @classmethod
     def row(cls, values):
         from ann_ref.core.bits import from_hex, hex_bits
         if cls.process is None:
@@ -76,12 +78,13 @@ class V8Exp:
 
 
 NUMPY = [
-    entry("exp:numpy", "np.exp of a row of z (NumPy's SIMD exp)", numpy_exp),
+    entry("exp:numpy", "np.exp of a row of z (NumPy's SIMD exp)", {"t": t_numpy}),
     entry("blas-dot:numpy", "z = np.dot(W.T, x) + b and dW = np.dot(x, e.T) / m, as "
-          "the article writes them", NumpyDot),
-    entry("sum-order:numpy-sum", "dW and db by np.sum", NumpySum),
+          "the article writes them", {"z": z_numpy, "dW": dW_numpy}),
+    entry("sum-order:numpy-sum", "dW and db by np.sum",
+          {"dW": dW_numpy_sum, "db": db_numpy_sum}),
 ]
-V8 = [entry("exp:v8", "V8's Math.exp (through node)", lambda: RowExp(V8Exp.row))]
+V8 = [entry("exp:v8", "V8's Math.exp (through node)", {"t": V8Exp.t})]
 
 
 def available():

@@ -115,7 +115,7 @@ def promised(s):
 
 @pytest.mark.parametrize("s", [s for s in SCENARIOS if promised(s)], ids=lambda s: s["name"])
 def test_a_flag_catches_the_mistakes_it_promises(s):
-    from ann_ref.oracle.mistakes.kill import first_difference, reference
+    from mistakes.kill import first_difference, reference
     expected = reference(s)
     missed = [m for m in promised(s) if first_difference(m, s, expected) is None]
     assert missed == [], "%s does not catch %s" % (s["name"], missed)

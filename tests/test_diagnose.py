@@ -16,7 +16,8 @@ from fractions import Fraction
 import pytest
 
 from ann_ref.oracle import arith
-from ann_ref.oracle import hypotheses as H
+from ann_ref.core.arithmetic import BINARY64
+from ann_ref.oracle import models as M
 from ann_ref.oracle.batch import scenario_header
 from ann_ref.oracle.compare import compare
 from ann_ref.oracle.diagnose import explain, genuinely_float32
@@ -70,7 +71,7 @@ def test_the_planted_mistake_is_named_first(tmp_path, planted, name, cause):
     assert not report.agree
     d = report.diagnosis
     assert not d.golden_inconsistent
-    assert [c.id for c in d.causes][:1] == [cause], [c.hypothesis.name for c in d.causes]
+    assert [c.id for c in d.causes][:1] == [cause], [c.model.name for c in d.causes]
     best = d.causes[0]
     assert best.first == report.first.k and best.last >= best.first
 
@@ -205,11 +206,11 @@ def test_fma_agrees_with_math_fma():
 
 def test_a_nan_z_gives_a_nan_s_in_every_form():
     z = [[float("nan"), 1.0]]
-    t = H.t_spec(z)
-    for h in H.HYPOTHESES:
-        if "s" in h.parts:
-            s = h.parts["s"](z, t)
-            assert s[0][0] != s[0][0], h.name
+    t = M.PARTS["t"](BINARY64, z)
+    for m in M.MODELS:
+        if "s" in m.replaced:
+            s = m.parts["s"](BINARY64, z, t)
+            assert s[0][0] != s[0][0], m.name
 
 
 @pytest.mark.skipif(NODE is None, reason="Node.js is not installed")

@@ -6,8 +6,8 @@ import sys
 import pytest
 
 from ann_ref.catalogue.scenarios import SCENARIOS
-from ann_ref.oracle.mistakes import MISTAKES
-from ann_ref.oracle.mistakes.kill import matrix, table
+from mistakes import MISTAKES
+from mistakes.kill import matrix, table
 from helpers import ROOT
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -149,7 +149,7 @@ class TestBackendInJavaScript:
         # V8's exp is there too: the pair reproduces every iteration, b first alone fewer
         assert status == 1
         causes = [line for line in out.splitlines() if "consistent with" in line]
-        assert causes[0].startswith("consistent with: bias-first+exp (bias-first+exp:v8) — "
+        assert causes[0].startswith("consistent with: bias-first+exp (bias-first+exp:fdlibm) — "
                                     "reproduces iterations 25–200"), out
         assert causes[1].startswith("consistent with: bias-first — reproduces"), out
 
@@ -157,7 +157,7 @@ class TestBackendInJavaScript:
         status, out, _ = cli("verify", os.path.join(GOLDEN, "article-logistic.json"),
                              "--backend", "node %s" % BACKEND)
         assert status == 1
-        assert "consistent with: exp (exp:v8) — reproduces iterations 43–1000: exp is " \
+        assert "consistent with: exp (exp:fdlibm) — reproduces iterations 43–1000: exp is " \
             "fdlibm's, as V8's Math.exp" in out
 
 

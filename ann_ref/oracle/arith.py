@@ -1,5 +1,5 @@
 """Arithmetic other than the spec's, done exactly: what other hardware and libraries
-compute, so that a hypothesis can reproduce their bits.
+compute, so that a model (models.py) can reproduce their bits.
 
 - fused_multiply_add(p, q, r): p·q + r rounded once, with IEEE signed zeros;
 - float32(v), flush(v): binary32 rounding, and flush-to-zero of subnormals;
@@ -178,3 +178,78 @@ def fdlibm_exp(x):
             return y * 2.0 * 8.98846567431158e307
         return y * math.ldexp(1.0, k)
     return y * math.ldexp(1.0, k + 1000) * _TWOM1000
+
+
+# --- whole arithmetics: every result rounded another way -------------------------------
+
+def rounded_arithmetic(name, r, exp_of, load=True):
+    """An Arithmetic (core/arithmetic.py) on floats whose every +, −, ×, ÷ result is
+    passed through r (float32: binary32 rounding; flush: flush-to-zero), its exp
+    exp_of, and its inputs read through r too unless load is False (FTZ without DAZ).
+    The numbers are of a class of its own, so that the core's parts run on them
+    unchanged."""
+    from ..core.arithmetic import Arithmetic
+    from ..core.bits import CANONICAL_NAN, float_to_bits
+
+    class Number:
+        __slots__ = ("v",)
+
+        def __init__(self, v):
+            self.v = v
+
+        def __add__(self, o):
+            return Number(r(self.v + o.v))
+
+        def __sub__(self, o):
+            return Number(r(self.v - o.v))
+
+        def __mul__(self, o):
+            return Number(r(self.v * o.v))
+
+        def __truediv__(self, o):
+            try:
+                return Number(r(self.v / o.v))
+            except ZeroDivisionError:
+                return Number(_divide_by_zero(self.v, o.v))
+
+        def __neg__(self):
+            return Number(-self.v)
+
+        def __ge__(self, o):
+            return self.v >= o.v
+
+        def __gt__(self, o):
+            return self.v > o.v
+
+        def __le__(self, o):
+            return self.v <= o.v
+
+        def __lt__(self, o):
+            return self.v < o.v
+
+        def __eq__(self, o):
+            return type(o) is Number and self.v == o.v
+
+        __hash__ = None
+
+    def of(v):
+        return Number(r(float(v)) if load else float(v))
+
+    def bits(n):
+        return CANONICAL_NAN if n.v != n.v else float_to_bits(n.v)
+
+    def exp(n):
+        return Number(r(exp_of(n.v)))
+    return Arithmetic(name, Number, exp, of, lambda n: Number(_from_bits(n)), bits)
+
+
+def _from_bits(n):
+    return struct.unpack("<d", struct.pack("<Q", n))[0]
+
+
+def _divide_by_zero(u, v):
+    """IEEE's u / ±0: ±inf, or NaN for 0 / 0 and NaN."""
+    if u != u or u == 0.0:
+        return float("nan")
+    negative = (math.copysign(1.0, u) < 0) != (math.copysign(1.0, v) < 0)
+    return -INF if negative else INF

@@ -1,61 +1,57 @@
-"""Why a trace diverges: the search for the causes that reproduce it, ranked by evidence.
+"""Why a trace diverges, inferred from the states alone: the models (models.py) that
+reproduce it, ranked by evidence. This is inference; with a backend that can be run
+again, experiment.py asks the backend instead (and uses this as its first guess).
 
-1. The golden file is checked first: the spec's step from the last agreeing state must
-   give the golden file's next state. If it does not, the golden file is inconsistent
-   and no backend is blamed.
-2. Every hypothesis (hypotheses.py) is run on the whole diverging step — every sample,
-   every output — and kept if it gives exactly the obtained bits; then pairs of them
-   (two mistakes at once), those with a single that fits first, while time remains.
-3. A kept hypothesis must also give the agreeing states before the divergence: the
-   backend computed those as the spec does, so a mistake that would have shown there is
+1. The golden file is checked first: the contract's step from the last agreeing state
+   must give the golden file's next state. If it does not, the golden file is
+   inconsistent and no backend is blamed.
+2. Every model is run on the whole diverging step — every sample, every output — and
+   kept if it gives exactly the obtained bits; then pairs of them (two mistakes at
+   once), those with a single that fits first.
+3. A kept model must also give the agreeing states before the divergence: the backend
+   computed those as the contract does, so a mistake that would have shown there is
    not the one it makes.
 4. Each one left is run on from there: from the obtained state of every following
    iteration, does it give the obtained next one? The causes are ranked by how many
-   iterations they reproduce in a row, then by hypotheses.PRIORITY (the simpler and
-   more common mistake first), a single mistake before a pair. A pair is listed only
-   where it goes further than each of its parts alone (or, for the pairs real backends
-   make, as far).
+   iterations they reproduce in a row, then by the order of causes.CAUSES (the
+   simpler and more common mistake first), a single mistake before a pair. A pair is
+   listed only where it goes further than each of its parts alone (or, for the pairs
+   real backends make, as far).
 
-The work given to pairs and to the evidence is counted in values computed, not timed,
-so that a busy machine changes how long a diagnosis takes, not what it finds.
+The work is counted in values computed, never timed, so that a busy machine changes
+how long a diagnosis takes, not what it finds.
 """
-import time
+from ..core.bits import CANONICAL_NAN, bits_to_float, float_to_bits
+from . import models as M
+from .causes import rank, tells_apart
 
-from ..core.bits import bits_to_float, float_to_bits
-from . import hypotheses as H
-from .arith import float32
-
-CANONICAL_NAN = 0x7FF8000000000000
-# How much work a diagnosis may do, in values computed (one step of a hypothesis costs
-# F·S·O + S·O): counted, not timed, so that a busy machine changes how long a diagnosis
-# takes, never what it finds. A processor-time cap guards against the pathological.
+# How much work a diagnosis may do, in values computed (one step of a model costs about
+# F·S·O + S·O)
 EVIDENCE_WORK = 250000          # running the candidates on, after the divergence
 BEFORE_WORK = 60000             # checking them on the agreeing states before it
 PAIR_WORK = 150000              # trying pairs
-CAP_SECONDS = 5.0
 
 
 class Budget:
     def __init__(self, work, size):
         self.left = work
         self.size = size
-        self.cap = time.process_time() + CAP_SECONDS
 
     def spend(self, steps=1):
-        """False once the work (or the time cap) is used up."""
+        """False once the work is used up."""
         self.left -= steps * self.size
-        return self.left >= 0 and time.process_time() < self.cap
+        return self.left >= 0
 
 
 class Cause:
-    """A hypothesis that reproduces the diverging step, and how far it goes on doing so."""
+    """A model that reproduces the diverging step, and how far it goes on doing so."""
 
-    def __init__(self, hypothesis, first, rank):
-        self.hypothesis = hypothesis
-        self.id, self.detail = hypothesis.id, hypothesis.detail
-        self.explanation = hypothesis.explanation
+    def __init__(self, model, first, rank):
+        self.model = model
+        self.id, self.detail = model.id, model.detail
+        self.explanation = model.does
         self.first = self.last = first     # iterations reproduced: first … last
-        self.cut = False                   # still reproducing when time ran out
+        self.cut = False                   # still reproducing when the work ran out
         self.rank = rank
 
     @property
@@ -65,7 +61,7 @@ class Cause:
     def line(self):
         span = ("iteration %d" % self.first if self.first == self.last else
                 "iterations %d–%d" % (self.first, self.last))
-        name = self.hypothesis.name
+        name = self.model.name
         detail = " (%s)" % name if name != self.id else ""
         if self.cut:
             span += " (and on, when the search stopped)"
@@ -87,43 +83,58 @@ class Diagnosis:
         self.golden_inconsistent = False
         self.causes = []             # ranked Cause objects
         self.ambiguous = []          # ids that fit as well as the first
-        self.steps = None            # the spec's intermediates of step k
+        self.steps = None            # the contract's intermediates of step k
         self.trial = None            # the intermediates of the best (or nearest) cause
         self.trial_name = None
         self.samples = []            # (o, j) of the samples that matter
         self.notes = []
+        self.experiments = []        # what experiment.py ran, and what each showed
 
     def tells_apart(self):
         if len(self.ambiguous) < 2:
             return ""
-        return "; ".join("%s: %s" % (i, H.TELLS_APART.get(i.split("+")[0], "")) for i in
-                         self.ambiguous)
+        return "; ".join("%s: %s" % (i, tells_apart(i)) for i in self.ambiguous)
 
 
 def _bits(v):
     return CANONICAL_NAN if v != v else float_to_bits(v)
 
 
-def _state_bits(W, b):
-    return [[_bits(v) for v in row] for row in W], _bits(b)
-
-
 def _floats(W_bits, b_bits):
     return [[bits_to_float(n) for n in row] for row in W_bits], bits_to_float(b_bits)
 
 
-def _try(h, x, y, W, b, a, variant, cache=None):
-    """The hypothesis's step, or None where it cannot run (e.g. a value it cannot
-    represent)."""
+def intermediates(model, x, y, W, b, a, variant):
+    """Every intermediate of one step of a model, by name (z, exp(−z), s, y_pred, e, dW,
+    db, and the next W and b as bit patterns); None where the model cannot run there
+    (a value it cannot represent)."""
     try:
-        return h.step(x, y, W, b, a, variant, cache)
+        [(W1, b1)], kept = model.step(x, y, W, b, a, variant, keep=True)
     except (ArithmeticError, ValueError, TypeError, IndexError):
         return None
+    value = _value(model.A)
+    out = {name: [[value(v) for v in row] for row in kept[key][0]]
+           for name, key in (("z", "z"), ("exp(−z)", "t"), ("s", "s"), ("e", "e"),
+                             ("dW", "dW"))}
+    out["y_pred"] = [[value(v) for v in row] for row in kept["y_pred"]]
+    out["db"] = value(kept["db"][0])
+    out["W"], out["b"] = model.state([(W1, b1)])
+    return out
 
 
-def _reproduces(result, obtained):
-    return result is not None and _state_bits(result["W"], result["b"]) == \
-        (obtained[0], obtained[1])
+def _value(A):
+    """A number of A as a float (its bits), for showing and comparing."""
+    if A is M.BINARY64:
+        return lambda v: float(v) if type(v) is int else v
+    return lambda v: bits_to_float(A.bits(v))
+
+
+def _next_state(model, x, y, W, b, a, variant):
+    """The bits of the model's next state, or None where it cannot run."""
+    try:
+        return model.state(model.step(x, y, W, b, a, variant))
+    except (ArithmeticError, ValueError, TypeError, IndexError):
+        return None
 
 
 def explain(report, evidence_work=EVIDENCE_WORK):
@@ -141,53 +152,51 @@ def explain(report, evidence_work=EVIDENCE_WORK):
         _initial_state(report, d, s, obtained, evidence_work)
         return
     W, b = _floats(*report.before)
-    spec = H.run_step(x, y, W, b, a, variant)
+    spec = intermediates(M.SPEC, x, y, W, b, a, variant)
     d.steps = spec
-    if _state_bits(spec["W"], spec["b"]) != tuple(report.expected_state):
+    if (spec["W"], spec["b"]) != tuple(report.expected_state):
         d.golden_inconsistent = True
         d.notes.append("the golden file is inconsistent: the spec's step from its iteration "
                        "%d does not give its iteration %d, so no backend is to blame (was "
                        "the file altered? 'ann-ref golden check' regenerates it)" % (k - 1, k))
         return
-    candidates = _search(x, y, W, b, a, variant, obtained[0])
-    candidates = _agree_before(candidates, x, y, a, variant, list(report.agreed),
-                               BEFORE_WORK)
+    candidates = search(x, y, W, b, a, variant, obtained[0])
+    candidates = _agree_before(candidates, x, y, a, variant, list(report.agreed), BEFORE_WORK)
     d.causes = _rank(candidates, x, y, a, variant, obtained, k, evidence_work)
     if d.causes:
         best = d.causes[0]
         d.ambiguous = _ambiguous(d.causes)
-        d.trial_name = best.hypothesis.name
-        d.trial = _try(best.hypothesis, x, y, W, b, a, variant)
+        d.trial_name = best.model.name
+        d.trial = intermediates(best.model, x, y, W, b, a, variant)
     else:
         d.trial_name, d.trial = _nearest(x, y, W, b, a, variant, obtained[0])
         d.notes.append("no modelled cause reproduces step %d: compare the intermediates "
                        "below with your backend's" % k)
-    d.samples = _samples_that_matter(spec, d.trial)
+    d.samples = samples_that_matter(spec, d.trial)
     _float32_note(report, d)
 
 
-def _search(x, y, W, b, a, variant, obtained):
-    """The hypotheses, single and paired, that reproduce the step exactly. Pairs with a
+def search(x, y, W, b, a, variant, obtained, models=None):
+    """The models, single and paired, that reproduce the step exactly. Pairs with a
     single that reproduces it are tried first (a second mistake hidden in the same
-    step), then every other pair while time remains."""
-    cache = {}
-    singles = H.available()
+    step), then every other pair while the work lasts."""
+    singles = list(M.MODELS if models is None else models)
     values = [n for row in obtained[0] for n in row] + [obtained[1]]
     if not all_float32(values):         # binary32 arithmetic gives binary32 states
-        singles = [h for h in singles if not h.float32]
-    found = [h for h in singles
-             if _reproduces(_try(h, x, y, W, b, a, variant, cache), obtained)]
+        singles = [m for m in singles if m.A is not M.FLOAT32]
+    target = (obtained[0], obtained[1])
+    found = [m for m in singles if _next_state(m, x, y, W, b, a, variant) == target]
     budget = Budget(PAIR_WORK, _size(x, y))
     tried = set()
-    for pool in (H.pairs_with(found, singles), H.pairs_with(singles, singles)):
-        for h in pool:
-            if h.name in tried:
+    for pool in (M.pairs_with(found, singles), M.pairs_with(singles, singles)):
+        for m in pool:
+            if m.name in tried:
                 continue
             if not budget.spend():
                 return found
-            tried.add(h.name)
-            if _reproduces(_try(h, x, y, W, b, a, variant, cache), obtained):
-                found.append(h)
+            tried.add(m.name)
+            if _next_state(m, x, y, W, b, a, variant) == target:
+                found.append(m)
     return found
 
 
@@ -198,15 +207,16 @@ def _size(x, y):
 
 def _agree_before(candidates, x, y, a, variant, agreed, work):
     """The candidates that also give the states before the divergence, which the backend
-    computed exactly as the spec does: a mistake that would have shown earlier is not the
-    one made. (All of them if none does, so that something is shown.)"""
+    computed exactly as the contract does: a mistake that would have shown earlier is
+    not the one made. (All of them if none does, so that something is shown.)"""
     budget = Budget(work, _size(x, y))
     kept = list(candidates)
     for i in range(len(agreed) - 1, 0, -1):
         if len(kept) <= 1 or not budget.spend(len(kept)):
             break
         W, b = _floats(*agreed[i - 1])
-        still = [h for h in kept if _reproduces(_try(h, x, y, W, b, a, variant), agreed[i])]
+        target = tuple(agreed[i])
+        still = [m for m in kept if _next_state(m, x, y, W, b, a, variant) == target]
         if not still:
             break
         kept = still
@@ -215,39 +225,39 @@ def _agree_before(candidates, x, y, a, variant, agreed, work):
 
 def _rank(candidates, x, y, a, variant, obtained, k, work):
     """Run every candidate on while it reproduces the obtained states and the work
-    budget lasts; rank by iterations reproduced, then by hypotheses.PRIORITY.
+    lasts; rank by iterations reproduced, then by the order of the causes.
 
     A pair with a part that fits alone is kept only if it goes further than that part,
     so it is run only once that part has stopped (most never need to be); the pairs real
-    backends make (H.COMMON_PAIRS) are run with the singles, and listed when they go as
-    far."""
-    order = {h.name: i for i, h in enumerate(H.HYPOTHESES)}
-    causes = [Cause(h, k, order.get(h.name, len(order) + i)) for i, h in
-              enumerate(candidates)]
+    backends make (models.COMMON_PAIRS) are run with the singles, and listed when they go
+    as far."""
+    order = {m.name: i for i, m in enumerate(M.MODELS)}
+    causes = [Cause(m, k, (rank(m.id), order.get(m.name, len(order) + i)))
+              for i, m in enumerate(candidates)]
     budget = Budget(work, _size(x, y))
-    fitting = {c.hypothesis.name for c in causes if "+" not in c.id}
-    later = [c for c in causes if "+" in c.id and c.id not in H.COMMON_PAIRS
-             and any(n in fitting for n in c.hypothesis.components)]
-    _run_on([c for c in causes if c not in later], x, y, a, variant, obtained, k, budget)
-    single = {c.hypothesis.name: c for c in causes if "+" not in c.id}
+    fitting = {c.model.name for c in causes if "+" not in c.id}
+    later = [c for c in causes if "+" in c.id and c.id not in M.COMMON_PAIRS
+             and any(n in fitting for n in c.model.components)]
+    run_on([c for c in causes if c not in later], x, y, a, variant, obtained, k, budget)
+    single = {c.model.name: c for c in causes if "+" not in c.id}
     for c in later:
-        parts = [single[n] for n in c.hypothesis.components if n in single]
+        parts = [single[n] for n in c.model.components if n in single]
         if any(p.cut for p in parts):
             c.last = c.first - 1                # cannot be shown to go further: dropped
             continue
-        _run_on([c], x, y, a, variant, obtained, k, budget)
+        run_on([c], x, y, a, variant, obtained, k, budget)
     causes.sort(key=lambda c: (-c.reproduced, "+" in c.id, c.rank))
     # a pair is evidence of two mistakes only where it goes further than either alone;
-    # the pairs real backends make (H.COMMON_PAIRS) are listed when they go as far
+    # the pairs real backends make are listed when they go as far
     reach = {name: c.reproduced for name, c in single.items()}
     return [c for c in causes if c.reproduced > 0 and (
         "+" not in c.id or
-        all(reach.get(n, -1) < c.reproduced for n in c.hypothesis.components) or
-        (c.id in H.COMMON_PAIRS and
-         all(reach.get(n, -1) <= c.reproduced for n in c.hypothesis.components)))]
+        all(reach.get(n, -1) < c.reproduced for n in c.model.components) or
+        (c.id in M.COMMON_PAIRS and
+         all(reach.get(n, -1) <= c.reproduced for n in c.model.components)))]
 
 
-def _run_on(running, x, y, a, variant, obtained, k, budget):
+def run_on(running, x, y, a, variant, obtained, k, budget):
     """Advance the causes in lockstep through the obtained states after iteration k."""
     running = list(running)
     for i in range(1, len(obtained)):
@@ -264,8 +274,9 @@ def _run_on(running, x, y, a, variant, obtained, k, budget):
                 c.last = k + i
             continue
         W, b = _floats(*obtained[i - 1])
+        target = tuple(obtained[i])
         for c in list(running):
-            if _reproduces(_try(c.hypothesis, x, y, W, b, a, variant), obtained[i]):
+            if _next_state(c.model, x, y, W, b, a, variant) == target:
                 c.last = k + i
             else:
                 running.remove(c)
@@ -282,24 +293,25 @@ def _ambiguous(causes):
 
 
 def _nearest(x, y, W, b, a, variant, obtained):
-    """The hypothesis whose result is nearest to the obtained state (fewest values off),
-    to show where a backend's step may part from the spec's."""
+    """The model whose result is nearest to the obtained state (fewest values off), to
+    show where a backend's step may part from the contract's."""
     best, best_name, best_off = None, None, None
     target = [n for row in obtained[0] for n in row] + [obtained[1]]
-    for h in H.available():
-        r = _try(h, x, y, W, b, a, variant)
+    for m in M.MODELS:
+        r = intermediates(m, x, y, W, b, a, variant)
         if r is None:
             continue
-        Wb, bb = _state_bits(r["W"], r["b"])
-        off = len([u for u, v in zip([n for row in Wb for n in row] + [bb], target) if u != v])
+        got = [n for row in r["W"] for n in row] + [r["b"]]
+        off = len([1 for u, v in zip(got, target) if u != v])
         if best_off is None or off < best_off:
-            best, best_name, best_off = r, h.name, off
+            best, best_name, best_off = r, m.name, off
     return best_name, best
 
 
-def _samples_that_matter(spec, trial, most=4):
-    """(o, j) of the samples whose intermediates differ between the spec's step and the
-    trial's: where the backend parts from the spec. The first few if none differ."""
+def samples_that_matter(spec, trial, most=4):
+    """(o, j) of the samples whose intermediates differ between the contract's step and
+    the trial's: where the backend parts from the contract. The first few if none
+    differ."""
     O, S = len(spec["z"]), len(spec["z"][0])
     found = []
     if trial is not None:
@@ -316,8 +328,8 @@ def _initial_state(report, d, s, obtained, work):
     read it wrong — or in its own arithmetic (binary32, subnormals flushed)."""
     W0, b0 = s["W"], s["b"]
     x, y, a, variant = s["x"], s["y"], s["learning_rate"], s["variant"]
-    found = [h for h in H.available() if h.load is not None and tuple(_state_bits(
-        [[h.load(v) for v in row] for row in W0], h.load(b0))) == tuple(obtained[0])]
+    found = [m for m in M.MODELS if m.A is not M.BINARY64 and
+             m.state([m.load(x, y, W0, b0, a)[2:4]]) == tuple(obtained[0])]
     if found:
         d.causes = _rank(found, x, y, a, variant, obtained, 0, work)
     else:
@@ -341,6 +353,7 @@ def _float32_note(report, d):
 
 def all_float32(values):
     """True if every bit pattern (NaN and inf aside) is a binary32 value."""
+    from .arith import float32
     for n in values:
         v = bits_to_float(n)
         if v - v == 0.0 and float32(v) != v:
@@ -351,6 +364,7 @@ def all_float32(values):
 def genuinely_float32(values):
     """True if every bit pattern is a binary32 value and at least one needs more than 8
     significant bits (0.5, 0.375 or 3.0 are binary32 in any precision)."""
+    from .arith import float32
     long_one = False
     for n in values:
         v = bits_to_float(n)
@@ -361,9 +375,3 @@ def genuinely_float32(values):
         if n & 0x000FFFFFFFFFFFFF & ((1 << 44) - 1):
             long_one = True
     return long_one
-
-
-def parts(x, y, W, b, a, variant):
-    """Every intermediate of the spec's step, by name (z, exp(−z), s, y_pred, e, dW, db,
-    and the next W and b): the step every hypothesis replaces a part of."""
-    return H.run_step(x, y, W, b, a, variant)

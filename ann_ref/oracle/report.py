@@ -39,7 +39,7 @@ def cause_lines(d, room=None):
 
 
 def _spans(causes):
-    return ", ".join("%s (%s)" % (c.hypothesis.name, "%d–%d" % (c.first, c.last)
+    return ", ".join("%s (%s)" % (c.model.name, "%d–%d" % (c.first, c.last)
                                   if c.last > c.first else "%d" % c.first) for c in causes)
 
 
@@ -63,7 +63,7 @@ def _where(o, j, outputs):
 
 def step_lines(d):
     """The diverging step recomputed, at the samples that matter, beside the best (or
-    nearest) hypothesis's values where they differ."""
+    nearest) model's values where they differ."""
     if d is None or d.steps is None or d.golden_inconsistent:
         return []
     spec, trial, name = d.steps, d.trial, d.trial_name

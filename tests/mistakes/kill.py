@@ -1,19 +1,20 @@
 """The kill matrix: which golden scenario catches which mistake (some bit of some state
-differs from the spec's)."""
-from ...core.bits import float_to_bits
-from ...core.checks import problem
-from ...core.training import states as reference_states
+differs from the contract's)."""
+from ann_ref.core.bits import CANONICAL_NAN, float_to_bits
+from ann_ref.core.checks import problem
+from ann_ref.core.training import states as reference_states
+
 from . import states
 
 
 def key(W, b):
     """A state as bits (every NaN the same, as in the files)."""
-    return [float_to_bits(u) if u == u else -1 for row in W for u in row] + [
-        float_to_bits(b) if b == b else -1]
+    return [CANONICAL_NAN if u != u else float_to_bits(u) for row in W for u in row] + [
+        CANONICAL_NAN if b != b else float_to_bits(b)]
 
 
 def reference(scenario):
-    """The spec's states of a catalogue scenario, as bit keys."""
+    """The contract's states of a catalogue scenario, as bit keys."""
     s = scenario
     x, y, W, b, a, n, variant = problem(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
                                         s["iterations"], s["variant"])
