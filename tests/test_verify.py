@@ -141,24 +141,27 @@ class TestBackendInJavaScript:
                              "--backend", "node %s --strict" % BACKEND)
         assert status == 1
         assert "iteration 1, W[0][0]: expected 0.0 (0000000000000000)" in out
-        assert "consistent with: threshold-strict — reproduces iterations 1–100" in out
+        assert "found by experiment: the threshold (y_pred) departs — threshold-strict: " \
+            "y_pred is 1 only where s > 0.5" in out
+        assert "at z = 0.0, y_pred is 0 where the contract gives 1" in out
 
     def test_a_backend_adding_b_first_is_caught_and_explained(self):
         status, out, _ = cli("verify", os.path.join(GOLDEN, "real-valued-logistic.json"),
                              "--backend", "node %s --b-first" % BACKEND)
-        # V8's exp is there too: the pair reproduces every iteration, b first alone fewer
+        # V8's exp is there too, but at iteration 25 its sigmoid is right on every z: the
+        # experiments put the departure in z alone
         assert status == 1
-        causes = [line for line in out.splitlines() if "consistent with" in line]
-        assert causes[0].startswith("consistent with: bias-first+exp (bias-first+exp:fdlibm) — "
-                                    "reproduces iterations 25–200"), out
-        assert causes[1].startswith("consistent with: bias-first — reproduces"), out
+        causes = [line for line in out.splitlines() if line.startswith("found by experiment")]
+        assert causes == ["found by experiment: the weighted sum z departs — bias-first: b is "
+                          "added first, b + Wᵀx"], out
 
     def test_v8s_exp_is_caught_in_the_logistic_variant(self):
         status, out, _ = cli("verify", os.path.join(GOLDEN, "article-logistic.json"),
                              "--backend", "node %s" % BACKEND)
         assert status == 1
-        assert "consistent with: exp (exp:fdlibm) — reproduces iterations 43–1000: exp is " \
-            "fdlibm's, as V8's Math.exp" in out
+        assert "found by experiment: exp departs — exp (exp:fdlibm): exp is fdlibm's, as " \
+            "V8's Math.exp (Node.js, browsers) computes it" in out
+        assert "(an exp +1 ULP from e^−z gives it)" in out
 
 
 @pytest.mark.parametrize("make, needle", [

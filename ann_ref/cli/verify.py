@@ -126,9 +126,13 @@ def _run(args, out):
                 trace = backend.run(args.backend, data, args.timeout, args.max_output)
         except backend.BackendError as e:
             raise _BackendFailed(str(e))
+    lab = None
+    if args.backend is not None:
+        from ..oracle.experiment import Lab
+        lab = Lab(args.backend, args.batch, args.timeout, args.max_output)
     try:
         result = judge(args.golden, trace, label, args.max_ulp, errors=False,
-                       show_progress=not args.json)
+                       show_progress=not args.json, lab=lab)
     except FormatError as e:
         if args.backend is None:
             raise
@@ -138,6 +142,8 @@ def _run(args, out):
                                  % (args.backend, message))
         raise AnnRefError(message)
     finally:
+        if lab is not None:
+            lab.close()
         if args.backend is not None:
             os.remove(trace)
     report = result.report

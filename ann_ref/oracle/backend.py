@@ -36,6 +36,37 @@ def _words(command):
     return argv
 
 
+def kind_of(command):
+    """What kind of program the backend is, for the fixes a report suggests: "python"
+    (an interpreter: NumPy, PyTorch, JAX), "js" (Node.js), "c" (a compiled program), or
+    None when the command does not say."""
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return None
+    if not argv:
+        return None
+    name = os.path.basename(argv[0]).lower()
+    if name.startswith(("python", "pypy", "micropython", "ipython", "uv", "conda")):
+        return "python"
+    if name in ("node", "nodejs", "deno", "bun") or name.endswith((".js", ".mjs")):
+        return "js"
+    if name.endswith(".py"):
+        return "python"
+    path = argv[0] if os.sep in argv[0] else None
+    if path is None:
+        import shutil
+        path = shutil.which(argv[0])
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+    except (OSError, TypeError):
+        return None
+    if head in (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf") or head[:2] == b"MZ":
+        return "c"
+    return None
+
+
 def run(command, scenario_bytes, timeout=DEFAULT_TIMEOUT, max_bytes=DEFAULT_MAX_BYTES):
     """Run command with scenario_bytes on stdin; the path of a temporary file holding its
     stdout (the caller removes it). BackendError with one line if it did not succeed."""

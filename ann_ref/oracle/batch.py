@@ -77,10 +77,11 @@ def scenario_line(golden_path):
 
 
 def judge(golden_path, trace_path, label, max_ulp, backend_output=True, errors=True,
-          show_progress=False):
+          show_progress=False, lab=None):
     """Compare and diagnose one file; a Result. A trace that is not a trace is the
     backend's failure (3) when a backend wrote it, bad input (2) otherwise; with
-    errors=False, the FormatError is raised instead."""
+    errors=False, the FormatError is raised instead. With a lab (experiment.Lab: the
+    backend, to be run again), a divergence is diagnosed by experiment."""
     name = os.path.basename(golden_path)
     try:
         report = compare(golden_path, trace_path, max_ulp, trace_label=label,
@@ -97,8 +98,11 @@ def judge(golden_path, trace_path, label, max_ulp, backend_output=True, errors=T
         return Result(name, BAD, "%s: bad input: %s" % (name, message),
                       {"file": golden_path, "status": BAD, "error": message})
     if not report.agree:
-        from .diagnose import explain   # only for a divergence: it loads NumPy if it can
+        from .diagnose import explain   # only for a divergence
         explain(report)
+        if lab is not None:
+            from .experiment import investigate
+            investigate(report, lab, backend.kind_of(lab.command))
     from .report import short_causes
     obj = report.as_json()
     obj["file"] = golden_path
@@ -134,9 +138,13 @@ def one_file(golden_path, command, timeout, max_output, max_ulp):
         trace = backend.run(command, data, timeout, max_output)
     except backend.BackendError as e:
         return _failed(golden_path, e)
+    from .experiment import Lab
+    lab = Lab(command, False, timeout, max_output)
     try:
-        return judge(golden_path, trace, "the output of backend %r" % command, max_ulp)
+        return judge(golden_path, trace, "the output of backend %r" % command, max_ulp,
+                     lab=lab)
     finally:
+        lab.close()
         os.remove(trace)
 
 
@@ -161,10 +169,14 @@ def served(paths, command, timeout, max_output, max_ulp):
                     session = None
                 results.append(_failed(path, e))
                 continue
+            from .experiment import Lab
+            lab = Lab(command, True, timeout, max_output)
+            lab.session = session             # the same process answers the experiments
             try:
                 results.append(judge(path, trace, "the output of backend %r" % command,
-                                     max_ulp))
+                                     max_ulp, lab=lab))
             finally:
+                session = lab.session
                 os.remove(trace)
     finally:
         if session is not None:

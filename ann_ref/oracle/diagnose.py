@@ -53,26 +53,42 @@ class Cause:
         self.first = self.last = first     # iterations reproduced: first … last
         self.cut = False                   # still reproducing when the work ran out
         self.rank = rank
+        self.experimental = None           # the experiment.Finding that established it
+        self.fix = ""
 
     @property
     def reproduced(self):
         return self.last - self.first + 1
 
     def line(self):
-        span = ("iteration %d" % self.first if self.first == self.last else
-                "iterations %d–%d" % (self.first, self.last))
         name = self.model.name
         detail = " (%s)" % name if name != self.id else ""
+        if self.experimental is not None:
+            return "found by experiment: %s departs — %s%s: %s" % (
+                PART_NAMES.get(self.experimental.part, self.experimental.part), self.id,
+                detail, self.explanation)
+        span = ("iteration %d" % self.first if self.first == self.last else
+                "iterations %d–%d" % (self.first, self.last))
         if self.cut:
             span += " (and on, when the search stopped)"
         return "consistent with: %s%s — reproduces %s: %s" % (
             self.id, detail, span, self.explanation)
 
     def as_json(self):
-        return {"id": self.id, "detail": self.detail or None,
-                "reproduces": {"from": self.first, "to": self.last,
-                               "iterations": self.reproduced, "complete": not self.cut},
-                "explanation": self.explanation}
+        out = {"id": self.id, "detail": self.detail or None,
+               "reproduces": {"from": self.first, "to": self.last,
+                              "iterations": self.reproduced, "complete": not self.cut},
+               "explanation": self.explanation, "fix": self.fix,
+               "by": "experiment" if self.experimental is not None else "inference"}
+        if self.experimental is not None:
+            out["part"] = self.experimental.part
+            out["evidence"] = list(self.experimental.evidence)
+        return out
+
+
+PART_NAMES = {"z": "the weighted sum z", "t": "exp", "s": "the sigmoid",
+              "y_pred": "the threshold (y_pred)", "e": "the error e", "dW": "dW",
+              "db": "db", "update": "the update"}
 
 
 class Diagnosis:

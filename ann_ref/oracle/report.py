@@ -30,6 +30,15 @@ def cause_lines(d, room=None):
         extra.append("ambiguous: %s fit equally well; a scenario that tells them apart: %s"
                      % (", ".join(d.ambiguous), d.tells_apart()))
     causes = d.causes
+    found = [c for c in causes if c.experimental is not None]
+    if found:                            # established by experiment: each with its evidence
+        lines = []
+        for c in found:
+            lines.append(c.line())
+            lines += ["  " + e for e in c.experimental.evidence[:2]]
+            if c.fix:
+                lines.append("  fix: " + c.fix)
+        return lines[:room] if room is not None else lines
     if room is not None and len(causes) + len(extra) > room:
         full = max(0, room - len(extra) - 1)
         rest = causes[full:]
@@ -181,6 +190,9 @@ def as_json(report):
         "scenario_differences": list(report.scenario_differences),
         "golden_inconsistent": bool(d and d.golden_inconsistent),
         "causes": [c.as_json() for c in d.causes] if d else [],
+        "diagnosed_by": ("experiment" if d and d.experiments else "inference") if d else None,
+        "experiments": [e.as_json() for e in d.experiments] if d else [],
+        "backend_runs": getattr(d, "runs", 0) if d else 0,
         "ambiguous": list(d.ambiguous) if d else [],
         "tells_apart": d.tells_apart() if d else "",
         "notes": list(d.notes) if d else [],

@@ -83,17 +83,20 @@ def step(x, y, W, b, a, variant, planted):
     cmp = (lambda v: v > 0.5) if "strict" in planted else (lambda v: v >= 0.5)
     if variant == "logistic":
         e = [[ftz(s[o][j] - y[o][j]) for j in range(S)] for o in range(O)]
-    elif "integer-error" in planted:
+    elif "integer-error" in planted and all(math.isfinite(v) and v == math.floor(v)
+                                             for row in y for v in row):
+        # NumPy's y is int64 only where every target is a whole number, e then too
         e = [[int(cmp(s[o][j])) - int(y[o][j]) for j in range(S)] for o in range(O)]
     else:
         e = [[(1.0 if cmp(s[o][j]) else 0.0) - y[o][j] for j in range(S)] for o in range(O)]
     integral = all(v == math.floor(v) for row in x for v in row if math.isfinite(v))
-    if "integer-error" in planted and variant != "logistic" and integral:
+    integer_e = all(isinstance(v, int) for row in e for v in row)
+    if "integer-error" in planted and integer_e and integral:
         # int64 e and integral x: NumPy's x.dot(e.T) of int64 arrays is integer arithmetic
         sums = [[float(sum(int(x[f][j]) * e[o][j] for j in range(S))) for o in range(O)]
                 for f in range(F)]
         total = float(sum(v for row in e for v in row))
-    elif "integer-error" in planted and variant != "logistic":
+    elif "integer-error" in planted and integer_e:
         e = [[float(v) for v in row] for row in e]       # a float x makes e float
         planted = planted - {"integer-error"}
         sums = [[dot(x[f], e[o], False) for o in range(O)] for f in range(F)]

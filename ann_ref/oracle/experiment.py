@@ -1,0 +1,785 @@
+"""Diagnosis by experiment: the oracle asks the backend what it computes, instead of
+guessing from two states.
+
+A backend runs any scenario it is given, so from the step where it diverges the oracle
+designs small scenarios that isolate one part of the step (the parts of core/model.py),
+runs the backend on each for one iteration, and reads the part's results off the next
+state. Every experiment is a scenario of the contract, and every expectation is the
+contract's step on it (or a model's, models.py): nothing is read that the scenario does
+not fix exactly.
+
+- sigmoid: x the identity, W holding the arguments β, b = 0, y = 0, one iteration: z is
+  β exactly whatever the order of its sums (the other products are zeros), e = s, and
+  dW[f][o] = s[o][f] / P exactly (P samples, a power of two); with a = P·2^K,
+  W − a·dW = −2^K·s exactly once 2^K·s dwarfs β: W after the update is the backend's
+  own sigmoid of β, scaled. In the threshold variant the sign of W says y_pred.
+- dW at the step's own x and error e: W = 0, b = −2^1000 (so s = 0 and y_pred = 0 in
+  every form: e = −y exactly) and y = −e, a = 1: W after the update is −dW.
+- db likewise, with W making z = −2^1000 and b = 0: b after the update is −db.
+- the update: x the identity again, e chosen so that each sum is the step's, W the
+  step's W and a its learning rate: W after the update is the backend's W − a·(Σ/m).
+- z is left: when the backend's sigmoid, dW, db and update agree with the contract on
+  the step's own inputs, and its one-step replay from the agreeing state still gives
+  the diverging state, the weighted sum is where it departs; which order it sums in is
+  found among the models by running scenarios on which they disagree.
+
+The first part whose result differs from the contract, on identical inputs, is where
+the backend departs; then what it does there is said from the observations: which model
+reproduces every observed value, or — when none does — the values themselves ("your dW
+gives Y where the contract gives Z"), and for exp how many arguments are off by how many
+ULPs. Ambiguity is settled by running the experiment that separates the models, never
+by a list of priorities.
+"""
+import io
+import json
+import os
+import random
+
+from ..core.arithmetic import BINARY64
+from ..core.bits import CANONICAL_NAN, bits_to_float, float_to_bits, ulp_distance
+from ..core.model import PARTS, THRESHOLD
+from ..errors import AnnRefError, FormatError
+from . import backend as B
+from . import models as M
+from . import sums
+from .causes import BY_ID
+from .diagnose import _floats, intermediates
+
+# z = −LARGE: exp(−z) overflows to inf, so s = 0 and y_pred = 0 in every form of the
+# sigmoid, while −z stays small enough for any exp to take (e^1000 is inf in binary64)
+LARGE = 1000.0
+MOST_RUNS = 20                   # backend processes per diagnosed divergence
+WIDE = 64                        # sigmoid arguments per run when the shape is free
+
+
+def _bits(v):
+    return CANONICAL_NAN if v != v else float_to_bits(v)
+
+
+def _show(v):
+    return "%r (%016x)" % (v, _bits(v))
+
+
+# --- the backend, run on scenarios --------------------------------------------------------
+
+class Refused(Exception):
+    """The backend did not run an experiment (it failed on it, or the budget is spent)."""
+
+
+class Lab:
+    """A backend and the experiments run on it: one iteration of a scenario in, the
+    states out. Counts the backend processes it starts (with the batch protocol one
+    serves them all) and keeps at most MOST_RUNS."""
+
+    def __init__(self, command, batch=False, timeout=B.DEFAULT_TIMEOUT,
+                 max_output=B.DEFAULT_MAX_BYTES, most=MOST_RUNS):
+        self.command, self.batch = command, batch
+        self.timeout, self.max_output, self.most = timeout, max_output, most
+        self.processes = self.scenarios = 0
+        self.session = None
+        self.wide = None                 # whether the backend takes other shapes
+
+    def close(self):
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    def run(self, scenario):
+        """The bits [(W, b), ...] of states 0..N the backend gives for the scenario (a
+        dict of the catalogue's form: name, variant, x, y, W, b, learning_rate,
+        iterations); Refused if it does not."""
+        from ..catalogue.golden import header_members
+        from ..formats.writer import scenario_object, write_document, dumps
+        s = scenario
+        head = header_members(scenario_object(s["name"], s["variant"], s["x"], s["y"],
+                                              s["W"], s["b"], s["learning_rate"],
+                                              s["iterations"]))
+        path = None
+        try:
+            if self.batch:
+                if self.session is None:
+                    if self.processes >= self.most:
+                        raise Refused("the budget of %d backend processes is spent"
+                                      % self.most)
+                    self.session = B.Session(self.command, self.timeout, self.max_output)
+                    self.processes += 1
+                path = self.session.trace(dumps(head).encode("utf-8"))
+            else:
+                if self.processes >= self.most:
+                    raise Refused("the budget of %d backend processes is spent" % self.most)
+                text = io.StringIO()
+                write_document(text, head)
+                self.processes += 1
+                path = B.run(self.command, text.getvalue().encode("utf-8"), self.timeout,
+                             self.max_output)
+            self.scenarios += 1
+            return _read_states(path)
+        except B.BackendError as e:
+            if self.session is not None and self.session.p.poll() is not None:
+                self.session = None
+            raise Refused(str(e))
+        finally:
+            if path is not None:
+                os.remove(path)
+
+
+def _read_states(path):
+    from ..formats.reader import TRACE, open_document
+    try:
+        with open_document(path, TRACE) as document:
+            return [(W, b) for _, W, b in document.entries()]
+    except FormatError as e:
+        raise Refused("it answered with something that is not a trace: %s" % e)
+
+
+# --- experiments -------------------------------------------------------------------------
+
+class Experiment:
+    """One scenario run on the backend, what it is for, and the expected and observed
+    states after its update; `reads` the part of the state that carries the answer
+    (W, b, or both), the rest being a by-product compared with nothing."""
+
+    def __init__(self, part, purpose, scenario, reads="Wb"):
+        self.part, self.purpose, self.scenario, self.reads = part, purpose, scenario, reads
+        self.observed = None             # (W bits, b bits) after one iteration
+        self.refused = None
+
+    def _read(self, state):
+        W, b = state
+        W = tuple(tuple(row) for row in W)
+        return (W if "W" in self.reads else None, b if "b" in self.reads else None)
+
+    def expect(self, model):
+        """The state model predicts: its step on the scenario, as bits (the part read)."""
+        s = self.scenario
+        try:
+            return self._read(model.state(model.step(s["x"], s["y"], s["W"], s["b"],
+                                                     s["learning_rate"], s["variant"])))
+        except (ArithmeticError, ValueError, TypeError, IndexError):
+            return None
+
+    def run(self, lab):
+        try:
+            states = lab.run(self.scenario)
+        except Refused as e:
+            self.refused = str(e)
+            return False
+        if len(states) < 2:
+            self.refused = "it gave %d states for one iteration" % len(states)
+            return False
+        self.state = tuple(states[1])
+        self.observed = self._read(self.state)
+        return True
+
+    def as_json(self):
+        return {"part": self.part, "purpose": self.purpose,
+                "ran": self.observed is not None, "refused": self.refused,
+                "agrees": None if self.observed is None else self.fits(M.SPEC)}
+
+    def fits(self, model):
+        return self.observed is not None and self.expect(model) == self.observed
+
+
+def _scenario(name, variant, x, y, W, b, a):
+    return {"name": name, "variant": variant, "x": x, "y": y, "W": W, "b": b,
+            "learning_rate": a, "iterations": 1}
+
+
+def _identity(F, S):
+    return [[1.0 if f == j else 0.0 for j in range(S)] for f in range(F)]
+
+
+def _power_of_two_at_least(n):
+    p = 1
+    while p < n:
+        p *= 2
+    return p
+
+
+def sigmoid_experiments(arguments, variant, F, O, wide):
+    """Experiments that read the backend's sigmoid (logistic) or its y_pred (threshold)
+    at the arguments: each a list of (experiment, [(f, o, β)])."""
+    if wide:
+        O = max(1, min(8, (len(arguments) + 7) // 8))
+        F = max(1, min(8, len(arguments)))
+    P = _power_of_two_at_least(F)
+    per = F * O
+    out = []
+    for start in range(0, len(arguments), per):
+        chunk = arguments[start:start + per]
+        W = [[0.0] * O for _ in range(F)]
+        placed = []
+        for i, beta in enumerate(chunk):
+            f, o = i % F, i // F
+            W[f][o] = beta
+            placed.append((f, o, beta))
+        biggest = max([abs(v) for row in W for v in row if v - v == 0.0] + [1.0])
+        K = _scale(biggest, chunk, variant)
+        a = float(P) * 2.0 ** K if variant != THRESHOLD else float(P) * 4.0
+        y = [[0.0] * P for _ in range(O)]
+        scenario = _scenario("probe-sigmoid", variant, _identity(F, P), y, W, 0.0, a)
+        out.append((Experiment("s" if variant != THRESHOLD else "y_pred",
+                               "the backend's %s at %d argument%s" % (
+                                   "sigmoid" if variant != THRESHOLD else "y_pred",
+                                   len(chunk), "s" * (len(chunk) > 1)), scenario, "W"),
+                    placed))
+    return out
+
+
+def _scale(biggest, arguments, variant):
+    """K such that 2^K·s dwarfs every |β| (so W − 2^K·s is −2^K·s exactly) and stays
+    finite: from the least s among the arguments (s ≥ e^β roughly)."""
+    least = min([b for b in arguments if b == b] + [0.0])
+    low = 0 if least >= -1.0 else int(-least * 1.4427) + 2       # log2(e^−β)
+    import math
+    K = int(math.log(biggest, 2)) + 60 + low
+    return min(K, 1000)
+
+
+def read_sigmoid(experiment, placed, variant):
+    """The backend's s (or y_pred) at each argument, read off the state: [(β, value or
+    None where it cannot be read exactly)]."""
+    W, _ = experiment.state
+    s = experiment.scenario
+    a, P = s["learning_rate"], len(s["x"][0])
+    out = []
+    for f, o, beta in placed:
+        w = bits_to_float(W[f][o])
+        if variant == THRESHOLD:
+            # W − a·((y_pred − 0)/P) = β − 4·y_pred: β again for 0, β − 4 for 1
+            out.append((beta, 0.0 if w == beta else 1.0 if w == beta - 4.0 else None))
+            continue
+        scale = a / P
+        value = -w / scale
+        # exact only where 2^K·s dwarfs β: check by recomputing the update
+        ok = value == value and beta - scale * value == w and abs(beta) < abs(w) * 2.0 ** -54
+        out.append((beta, value if ok else None))
+    return out
+
+
+def sum_experiment(x, e, variant):
+    """dW at the step's x and error e: W = −0.0 (so that −0.0 − a·dW keeps dW's sign of
+    zero: +0.0 for a dW of −0.0, −0.0 for +0.0), b = −1000, y = −e, a = 1."""
+    F, O, S = len(x), len(e), len(x[0])
+    W = [[-0.0] * O for _ in range(F)]
+    y = [[-v for v in row] for row in e]
+    return Experiment("dW", "the backend's dW at this step's x and e (%d sums of %d "
+                      "products)" % (F * O, S), _scenario("probe-dW", variant, x, y, W,
+                                                          -LARGE, 1.0), "W")
+
+
+def bias_experiment(F, e, variant):
+    """db at the step's error e: x of ones, W[0] = −1000, b = −0.0, y = −e, a = 1."""
+    O, S = len(e), len(e[0])
+    x = [[1.0] * S for _ in range(F)]
+    W = [[-LARGE if f == 0 else 0.0 for _ in range(O)] for f in range(F)]
+    y = [[-v for v in row] for row in e]
+    return Experiment("db", "the backend's db at this step's e (one sum of %d errors)"
+                      % (O * S), _scenario("probe-db", variant, x, y, W, -0.0, 1.0), "b")
+
+
+def update_experiment(W, a, totals, m, variant):
+    """The update at the step's W, a and undivided sums Σ (F × O), m samples: x the
+    identity on the first F samples, e[o][f] = Σ[f][o]; b = −(1000 + max |W|), so that
+    every z = W[j][o] + b is below −1000."""
+    F, O = len(W), len(W[0])
+    biggest = max([abs(v) for row in W for v in row if v == v] + [0.0])
+    S = max(m, F)
+    x = _identity(F, S)
+    e = [[totals[f][o] if f < F else 0.0 for f in range(S)] for o in range(O)]
+    y = [[-v for v in row] for row in e]
+    return Experiment("update", "the backend's W − a·(Σ/m) at this step's W, a and "
+                      "sums", _scenario("probe-update", variant, x, y, W,
+                                        -(LARGE + 2.0 * biggest), a), "W")
+
+
+def replay_experiment(s, W, b):
+    """One iteration of the diverging scenario from the last agreeing state."""
+    return Experiment("step", "the backend's step from the last agreeing state",
+                      _scenario(s["name"], s["variant"], s["x"], s["y"], W, b,
+                                s["learning_rate"]))
+
+
+# --- models of one part -------------------------------------------------------------------
+
+def _part_model(cause, detail, does, **parts):
+    return M.Model(cause, detail, does, parts)
+
+
+def _sum_models():
+    """dW and db done other ways, each one model: every reducer and dot of sums.py,
+    divided by m or multiplied by 1/m, and the integer error."""
+    out = []
+    dot_of = sums.rounded_products
+    for name, reduce in sums.REDUCERS.items():
+        if name == "left-to-right":
+            continue
+        cause = "sum-from-zero" if name == "from-zero" else "sum-order"
+        out.append(_part_model(cause, "dW-" + name, "dW is summed %s" % _SUMS[name],
+                               dW=M.dW_dot(dot_of(reduce))))
+        out.append(_part_model(cause, "db-" + name, "db is summed %s" % _SUMS[name],
+                               db=M.db_sum(reduce)))
+    for name, dot in sums.DOTS.items():
+        cause = "fma" if name == "fma" else "blas-dot"
+        out.append(_part_model(cause, "dW-" + name, "dW is %s" % _DOTS.get(
+            name, "a dot product of %s" % name), dW=M.dW_dot(dot)))
+    out.append(_part_model("sum-order", "db-column-major", "db sums e column by column",
+                           db=M.db_sum(sums.left_to_right, column_major=True)))
+    out.append(_part_model("division-by-reciprocal", "dW", "dW is Σ · (1/m), not Σ / m",
+                           dW=M.dW_reciprocal))
+    out.append(_part_model("division-by-reciprocal", "db", "db is Σ · (1/m), not Σ / m",
+                           db=M.db_reciprocal))
+    for m in M.MODELS:
+        if m.id in ("integer-error", "extended-precision", "flush-subnormals", "fma",
+                    "blas-dot"):
+            out.append(m)
+    return out
+
+
+_SUMS = {"from-zero": "from 0.0 (a sum of −0.0 terms gives +0.0)",
+         "reverse": "from the last term to the first",
+         "halves": "pairwise, by halves",
+         "numpy": "as NumPy sums, 0.0 plus its pairwise sum (np.sum, .sum(axis=...))",
+         "numpy-pairwise": "by NumPy's pairwise loop",
+         "python-sum": "by Python's sum() (3.12 and later: compensated)",
+         "exact": "exactly and rounded once (math.fsum)"}
+_DOTS = {"fma": "summed with a fused multiply-add for every product (a compiler "
+                "contracting acc + u·v)",
+         "gemm": "a BLAS matrix product: each entry one FMA accumulator from 0.0",
+         "ddot-haswell": "OpenBLAS's ddot on AVX2 (16 FMA lanes, the rest one by one)",
+         "ddot-skylakex": "OpenBLAS's ddot on AVX-512 (32 and 16 FMA lanes)"}
+
+
+def _update_models():
+    out = [m for m in M.MODELS if m.id in ("fused-update", "reassociation")]
+    return out
+
+
+def _sigmoid_models():
+    return [m for m in M.MODELS if m.id in ("exp", "sigmoid-form", "threshold-strict")]
+
+
+def _z_models():
+    """z done other ways: b first, and every reducer and dot of sums.py."""
+    out = [m for m in M.MODELS if m.id == "bias-first"]
+    for name, reduce in sums.REDUCERS.items():
+        if name in ("left-to-right",):
+            continue
+        cause = "sum-from-zero" if name == "from-zero" else "sum-order"
+        out.append(_part_model(cause, "z-" + name, "z is summed %s" % _SUMS[name],
+                               z=M.z_dot(sums.rounded_products(reduce))))
+    for name, dot in sums.DOTS.items():
+        cause = "fma" if name == "fma" else "blas-dot"
+        out.append(_part_model(cause, "z-" + name, "z is %s" % _DOTS.get(
+            name, "a dot product of %s" % name), z=M.z_dot(dot)))
+    out += [m for m in M.MODELS if m.id in ("extended-precision", "flush-subnormals")]
+    return out
+
+
+# --- the investigation ----------------------------------------------------------------------
+
+class Finding:
+    """Where the backend departs: the part, the cause id, the evidence (one line each),
+    and a model of the part that reproduces every observation (a model of models.py, or
+    the observed values themselves), if there is one."""
+
+    def __init__(self, part, cause, detail, explanation, evidence, model=None):
+        self.part, self.id, self.detail = part, cause, detail
+        self.explanation, self.evidence, self.model = explanation, evidence, model
+
+    def as_json(self):
+        return {"part": self.part, "id": self.id, "detail": self.detail or None,
+                "explanation": self.explanation, "evidence": list(self.evidence)}
+
+
+def investigate(report, lab, kind=None):
+    """Run the experiments for the report's first divergence; attach their findings
+    and the experiments to report.diagnosis (made by diagnose.explain first)."""
+    d = report.diagnosis
+    if d is None or d.golden_inconsistent or report.before is None or d.steps is None:
+        return
+    if any(c.id == "float32" for c in d.causes[:1]):
+        return                            # every value differs: the arithmetic is named
+    s = report.scenario
+    x, y, a, variant = s["x"], s["y"], s["learning_rate"], s["variant"]
+    W, b = _floats(*report.before)
+    F, O, S = len(x), len(y), len(x[0])
+    spec = M.SPEC.step(x, y, W, b, a, variant, keep=True)[1]
+    z, e = spec["z"][0], spec["e"][0]
+    findings = []
+    runs = d.experiments
+
+    # the sigmoid (or y_pred) at this step's z
+    arguments = [v for row in z for v in row]
+    found = _sigmoid_part(lab, arguments, variant, F, O, runs)
+    if found:
+        findings.append(found)
+    # dW, db and the update at this step's own inputs
+    totals = [[sums.left_to_right([p * q for p, q in zip(xf, eo)]) for eo in e] for xf in x]
+    models = _sum_models() + _update_models()
+    for experiment, part in ((sum_experiment(x, e, variant), "dW"),
+                             (bias_experiment(F, e, variant), "db"),
+                             (update_experiment(W, a, totals, S, variant), "update")):
+        found = _part(lab, experiment, models, part, runs, x, e, variant)
+        if found:
+            findings.append(found)
+    # the step itself, from the agreeing state: what is left is z
+    replay = replay_experiment(s, W, b)
+    runs.append(replay)
+    if replay.run(lab):
+        refused = [e for e in runs if e.refused]
+        found = _weighted_sum(lab, replay, findings, report, runs,
+                              bool(d.causes) or bool(refused))
+        if found:
+            findings.insert(0, found)
+    d.findings = findings
+    d.runs = lab.processes
+    refused = [e for e in runs if e.refused]
+    if refused:
+        d.notes.append("the backend did not run %d of the %d experiments (%s: %s)" % (
+            len(refused), len(runs), refused[0].purpose, refused[0].refused))
+    if findings:
+        _name(d, findings, kind)
+    elif replay.observed is None:
+        d.notes.append("the backend did not run the experiments (%s): the causes are "
+                       "inferred from the states alone" % (replay.refused or "refused"))
+    elif replay.observed != _frozen(report.obtained_state):
+        d.notes.append("the backend's step from iteration %d's state does not give its "
+                       "iteration %d: is it deterministic?" % (d.k - 1, d.k))
+    else:
+        d.notes.append("the experiments find no part of the step that departs on this "
+                       "step's own inputs, though the backend's step does: the causes are "
+                       "inferred from the states (does the backend read something else "
+                       "than the scenario, such as its name?)")
+
+
+def _frozen(state):
+    W, b = state
+    return tuple(tuple(row) for row in W), b
+
+
+def _sigmoid_part(lab, arguments, variant, F, O, runs):
+    wide = lab.wide is not False
+    experiments = sigmoid_experiments(arguments, variant, F, O, wide)
+    if wide and experiments and not experiments[0][0].run(lab):
+        lab.wide = False                  # the backend takes only its own shape
+        runs.append(experiments[0][0])
+        experiments = sigmoid_experiments(arguments, variant, F, O, False)[:6]
+    elif wide and experiments:
+        lab.wide = True
+    readings = []
+    for i, (experiment, placed) in enumerate(experiments):
+        if experiment.observed is None and not experiment.run(lab):
+            runs.append(experiment)
+            continue
+        runs.append(experiment)
+        readings += [(experiment, placed)]
+    if not readings:
+        return None
+    values = []
+    for ex, placed in readings:
+        values += read_sigmoid(ex, placed, variant)
+    if all(ex.fits(M.SPEC) for ex, _ in readings):
+        return None
+    if variant == THRESHOLD and all(v is not None and v == _y_pred(beta)
+                                    for beta, v in values):
+        return None                       # every y_pred is right: another part differs
+    candidates = [m for m in _sigmoid_models() if all(ex.fits(m) for ex, _ in readings)]
+    if len({m.id for m in candidates}) > 1:
+        candidates = _separate_sigmoids(lab, candidates, variant, F, O, runs)
+    part = "s" if variant != THRESHOLD else "y_pred"
+    evidence, off = _sigmoid_evidence(values, variant)
+    observed = _observed(values, variant)
+    if candidates:
+        best = _one_cause(candidates)
+        if best is not None:
+            return Finding("t" if best.id == "exp" else part, best.id, best.detail,
+                           best.does, evidence, best)
+    if variant != THRESHOLD and off is not None:
+        return Finding("t", "exp", "", "exp is not correctly rounded: %s" % off, evidence,
+                       observed)
+    return Finding(part, "sigmoid-form" if variant != THRESHOLD else "threshold-strict",
+                   "", "no model reproduces the backend's %s" % (
+                       "sigmoid" if variant != THRESHOLD else "y_pred"), evidence, observed)
+
+
+def _y_pred(beta):
+    z = [[beta]]
+    s = PARTS["s"](BINARY64, z, PARTS["t"](BINARY64, z))
+    return PARTS["y_pred"](BINARY64, s)[0][0]
+
+
+def _separate_sigmoids(lab, candidates, variant, F, O, runs):
+    """Models of the sigmoid of different causes that all fit: run the backend at
+    arguments where they disagree, and keep those that still fit."""
+    rng = random.Random(11)
+    arguments = []
+    for _ in range(2000):
+        beta = rng.uniform(-40.0, 40.0)
+        probe = sigmoid_experiments([beta], variant, 1, 1, False)[0][0]
+        if len({probe.expect(m) for m in candidates}) > 1:
+            arguments.append(beta)
+            if len(arguments) == (WIDE if lab.wide else F * O):
+                break
+    if not arguments:
+        return candidates
+    experiment = sigmoid_experiments(arguments, variant, F, O, bool(lab.wide))[0][0]
+    runs.append(experiment)
+    if not experiment.run(lab):
+        return candidates
+    return [m for m in candidates if experiment.fits(m)]
+
+
+def _observed(values, variant):
+    """The contract with its sigmoid replaced by the values the backend gave at the
+    arguments probed, the contract's elsewhere: what the backend computes there. (In
+    the threshold variant a y_pred was read: s = y_pred stands for it, 1.0 or 0.0.)"""
+    table = {_bits(beta): v for beta, v in values if v is not None}
+
+    def s(A, z, t):
+        return [[table.get(_bits(v), 1.0 / (1.0 + u)) for v, u in zip(rz, rt)]
+                for rz, rt in zip(z, t)]
+    return M.Model("exp", "observed", "the backend's own sigmoid, as observed", {"s": s})
+
+
+def _sigmoid_evidence(values, variant):
+    """Lines saying where the backend's s (or y_pred) differs from the contract's, and,
+    for s, whether every difference is an exp a few ULPs from e^−z (None otherwise)."""
+    lines, ulps, arguments = [], [], 0
+    for beta, value in values:
+        arguments += 1
+        z = [[beta]]
+        t = PARTS["t"](BINARY64, z)
+        s = PARTS["s"](BINARY64, z, t)[0][0]
+        if variant == THRESHOLD:
+            expected = 1.0 if s >= 0.5 else 0.0
+            if value != expected:
+                lines.append("at z = %r, y_pred is %d where the contract gives %d" % (
+                    beta, value, expected))
+            continue
+        if value is None or _bits(value) == _bits(s):
+            continue
+        k = _exp_distance(beta, value)
+        lines.append("at z = %s, s is %s where the contract gives %s%s" % (
+            _show(beta), _show(value), _show(s),
+            "" if k is None else " (an exp %+d ULP from e^−z gives it)" % k))
+        ulps.append(k)
+    lines = [line for i, line in enumerate(lines) if line not in lines[:i]]
+    if not lines or variant == THRESHOLD or None in ulps:
+        return lines, None
+    return lines, "%d of %d arguments probed give another s, each as an exp %s ULP from " \
+        "the correctly rounded one would" % (len(ulps), arguments,
+                                             "/".join(sorted({"%d" % abs(k) for k in ulps})))
+
+
+def _exp_distance(beta, s):
+    """k, |k| ≤ 8, such that 1 ⊘ (1 ⊕ t) with t k ULPs from exp(−β) is s; None if none."""
+    t = BINARY64.exp(-beta)
+    n = _bits(t)
+    for k in sorted(range(-8, 9), key=abs):
+        if k == 0:
+            continue
+        u = bits_to_float(n + k)
+        if _bits(1.0 / (1.0 + u)) == _bits(s):
+            return k
+    return None
+
+
+def _one_cause(candidates):
+    """The first candidate if every candidate is of the same cause; else None."""
+    ids = {m.id for m in candidates}
+    return candidates[0] if len(ids) == 1 else None
+
+
+def _part(lab, experiment, models, part, runs, x, e, variant):
+    """Run a part's experiment; if the backend differs from the contract there, find the
+    models of that part that reproduce it, separating them by further experiments."""
+    runs.append(experiment)
+    if not experiment.run(lab) or experiment.fits(M.SPEC):
+        return None                       # a refusal is said with the experiments
+    candidates = [m for m in models if experiment.fits(m)]
+    rng = random.Random(len(runs))
+    tries = 0
+    while len({m.id for m in candidates}) > 1 and tries < 3:
+        tries += 1
+        separating = _separating(candidates, experiment, rng)
+        if separating is None:
+            break
+        runs.append(separating)
+        if not separating.run(lab):
+            break
+        remaining = [m for m in candidates if separating.fits(m)]
+        if remaining:                     # where none models the backend, the step's own
+            candidates = remaining        # inputs are what counts
+    # what no experiment separates: the model that replaces the fewest parts first
+    candidates.sort(key=lambda m: len(m.replaced))
+    evidence = _differences(experiment, part)
+    if not candidates:
+        return Finding(part, _generic(part), "", "no model reproduces the backend's %s" % part,
+                       evidence)
+    best = candidates[0]
+    explanation = best.does
+    if len({m.id for m in candidates}) > 1:
+        explanation += " (or: %s)" % "; ".join(
+            m.does for m in candidates[1:] if m.id != best.id)
+    return Finding(part, best.id, best.detail, explanation, evidence, best)
+
+
+def _generic(part):
+    return {"dW": "sum-order", "db": "sum-order", "update": "fused-update"}.get(part, "sum-order")
+
+
+def _separating(candidates, experiment, rng):
+    """An experiment of the same design on other inputs of the same shape, chosen among
+    twenty-four so that, whatever the backend answers, the fewest causes are left (the
+    candidates split by what they predict); None if all predict the same. What the design fixes
+    stays (the identity x of the update's, the ones of db's, W and b); the errors (y),
+    dW's x and the learning rate are drawn, and one in four tries gives errors of +0.0
+    against negative x that is not whole, where signs of zero tell sums apart."""
+    s = experiment.scenario
+    best, left = None, len({m.id for m in candidates})
+    for i in range(24):
+        changed = {"y": [[_random(rng) for _ in row] for row in s["y"]],
+                   "learning_rate": rng.choice((1.0, 3.0, 0.1, 0.7, 1.5, 10.0))}
+        if experiment.part == "dW":
+            changed["x"] = [[_random(rng) for _ in row] for row in s["x"]]
+        if i % 4 == 3:
+            changed["y"][0] = [-0.0] * len(s["y"][0])
+            if experiment.part == "dW":
+                changed["x"] = [[-abs(v) - 0.5 for v in row] for row in changed["x"]]
+        trial = Experiment(experiment.part, experiment.purpose + ", on other inputs",
+                           dict(s, **changed), experiment.reads)
+        groups = {}
+        for m in candidates:
+            groups.setdefault(trial.expect(m), set()).add(m.id)
+        worst = max(len(ids) for ids in groups.values())
+        if len(groups) > 1 and worst < left:
+            best, left = trial, worst
+    return best
+
+
+def _random(rng):
+    """A number of a wide range of sizes, so that sums in other orders round otherwise."""
+    return rng.choice((-1.0, 1.0)) * rng.uniform(1, 2) * 2.0 ** rng.randint(-20, 20)
+
+
+def _differences(experiment, part, most=3):
+    """Lines: where the observed state differs from the contract's, as part values."""
+    expected = experiment.expect(M.SPEC)
+    if expected is None or experiment.observed is None:
+        return []
+    lines = []
+    (We, be), (Wo, bo) = expected, experiment.observed
+    if We is not None:
+        for f, (re, ro) in enumerate(zip(We, Wo)):
+            for o, (u, v) in enumerate(zip(re, ro)):
+                if u != v and len(lines) < most:
+                    sign = -1.0 if part == "dW" else 1.0
+                    lines.append("%s[%d][%d] is %s where the contract gives %s (%s)" % (
+                        part if part == "dW" else "W after the update", f, o,
+                        _show(sign * bits_to_float(v)), _show(sign * bits_to_float(u)),
+                        _distance(u, v)))
+    elif be is not None and be != bo:
+        lines.append("db is %s where the contract gives %s (%s)" % (
+            _show(-bits_to_float(bo)), _show(-bits_to_float(be)), _distance(be, bo)))
+    return lines
+
+
+def _distance(u, v):
+    if {u, v} == {0, 0x8000000000000000}:
+        return "sign of zero"
+    d = ulp_distance(bits_to_float(u), bits_to_float(v))
+    return "NaN against a number" if d is None else "%d ULP" % d
+
+
+def _weighted_sum(lab, replay, findings, report, runs, inferred):
+    """The step replayed from the agreeing state: if the parts found so far (each as
+    the model that reproduces it, the contract elsewhere) give the backend's state, z
+    is the contract's; otherwise find the z models that, with them, do."""
+    base = _combined(findings)
+    observed = replay.observed
+    if replay.fits(base):
+        return None
+    candidates = []
+    for zm in _z_models():
+        model = _with(base, zm)
+        if model is not None and replay.fits(model):
+            candidates.append((zm, model))
+    rng = random.Random(7)
+    tries = 0
+    while len({zm.id for zm, _ in candidates}) > 1 and tries < 3:
+        tries += 1
+        s = replay.scenario
+        trial = None
+        for _ in range(20):
+            W = [[_random(rng) for _ in row] for row in s["W"]]
+            x = [[_random(rng) for _ in row] for row in s["x"]]
+            t = Experiment("z", "the backend's step on random W and x of this shape",
+                           dict(s, W=W, x=x, b=_random(rng)), "Wb")
+            if len({t.expect(model) for _, model in candidates}) > 1:
+                trial = t
+                break
+        if trial is None:
+            break
+        runs.append(trial)
+        if not trial.run(lab):
+            break
+        candidates = [(zm, model) for zm, model in candidates if trial.fits(model)]
+    if not candidates:
+        if findings or inferred:
+            return None                   # the parts found, or inference, say it: below
+        return Finding("z", "sum-order", "", "the sigmoid, dW, db and the update agree with "
+                       "the contract on this step's inputs, so the weighted sum z departs; "
+                       "no modelled order reproduces it", [])
+    zm = candidates[0][0]
+    return Finding("z", zm.id, zm.detail, zm.does,
+                   ["with z so, the step from iteration %d gives the backend's iteration %d"
+                    % (report.first.k - 1, report.first.k)])
+
+
+def _combined(findings):
+    """The contract with the models of the findings' parts in place of its own."""
+    parts = {}
+    for f in findings:
+        if f.model is not None:
+            parts.update({k: f.model.parts[k] for k in f.model.replaced
+                          if k != "arithmetic"})
+    return M.Model("found", "", "the parts found", parts)
+
+
+def _with(base, zm):
+    if "arithmetic" in zm.replaced:
+        return zm
+    parts = {k: base.parts[k] for k in base.replaced}
+    parts.update({k: zm.parts[k] for k in zm.replaced})
+    return M.Model(zm.id, zm.detail, zm.does, parts)
+
+
+def _name(d, findings, kind):
+    """The findings become the diagnosis's causes, first the earliest part of the step;
+    causes inferred from the states stay where an experiment names them too."""
+    from .diagnose import Cause
+    order = ["z", "t", "s", "y_pred", "e", "dW", "db", "update"]
+    findings.sort(key=lambda f: order.index(f.part) if f.part in order else len(order))
+    kept = []
+    for f in findings:                    # one model seen in several experiments: once
+        same = [k for k in kept if (k.id, k.detail) == (f.id, f.detail)]
+        if same:
+            same[0].evidence += [e for e in f.evidence if e not in same[0].evidence]
+        else:
+            kept.append(f)
+    findings[:] = kept
+    inferred = {c.id: c for c in d.causes}
+    causes = []
+    for f in findings:
+        model = M.Model(f.id, f.detail, f.explanation)
+        cause = Cause(model, d.k, 0)
+        cause.experimental = f
+        cause.fix = BY_ID[f.id].fix_for(kind)
+        if f.id in inferred:
+            cause.first, cause.last = inferred[f.id].first, inferred[f.id].last
+        causes.append(cause)
+    seen = {c.id for c in causes}
+    d.causes = causes + [c for c in d.causes if c.id in seen and c.id not in
+                         {x.id for x in causes}]
+    d.ambiguous = []
