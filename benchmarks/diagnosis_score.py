@@ -17,6 +17,11 @@ whose whole trace of that file is the planted one's. The spec's own trace of eve
 is checked too: it must agree and be given no cause.
 
     python3 benchmarks/diagnosis_score.py [--repo CHECKOUT] [-j 2] [--only ID ...]
+    python3 benchmarks/diagnosis_score.py --experiment      # the same, by experiment
+
+With --experiment the mistake is not given as a trace: it is a backend
+(tests/mistakes/serve.py) that `verify GOLDEN --backend CMD --json` runs, and runs
+again for its experiments; the report then also gives the backend runs it took.
 
 --repo is the checkout whose `ann_ref verify` is scored (default: this one). Targets
 (counting equivalent mistakes): first in ≥ 95 % of diverging runs, listed in 100 %, the
@@ -42,10 +47,12 @@ from mistakes.kill import first_difference, key, reference  # noqa: E402
 from mistakes_external import available  # noqa: E402
 
 
-def verify(repo, golden, trace):
-    """The JSON object of `verify GOLDEN TRACE --json` run in the checkout repo."""
-    out = subprocess.run([sys.executable, "-m", "ann_ref", "verify", golden, trace, "--json"],
-                         cwd=repo, capture_output=True, text=True)
+def verify(repo, golden, trace, backend=None):
+    """The JSON object of `verify GOLDEN TRACE --json` (or `--backend CMD`) run in the
+    checkout repo."""
+    given = [trace] if backend is None else ["--backend", backend]
+    out = subprocess.run([sys.executable, "-m", "ann_ref", "verify", golden] + given +
+                         ["--json"], cwd=repo, capture_output=True, text=True)
     try:
         return json.loads(out.stdout)
     except ValueError:
@@ -65,13 +72,20 @@ def _keys(mistake, scenario):
     return [key(W, b) for W, b in states(mistake, scenario)]
 
 
-def score_one(repo, golden, mistake, scenario, folder, same=()):
+SERVE = os.path.join(ROOT, "tests", "mistakes", "serve.py")
+
+
+def score_one(repo, golden, mistake, scenario, folder, same=(), experiment=False):
     path = os.path.join(folder, "%s-%s.jsonl" % (mistake["id"].replace(":", "_"),
                                                  scenario["name"]))
     with open(path, "w") as f:
         f.writelines(trace_lines(states(mistake, scenario)))
+    backend = None
+    if experiment:
+        backend = "%s %s %s" % (sys.executable, SERVE,
+                                mistake["id"] if mistake["id"] != "none" else "none")
     start = time.perf_counter()
-    report = verify(repo, golden, path)
+    report = verify(repo, golden, path, backend)
     seconds = time.perf_counter() - start
     os.remove(path)
     ids = [c.get("id") for c in report.get("causes", [])]
@@ -81,7 +95,7 @@ def score_one(repo, golden, mistake, scenario, folder, same=()):
             "listed": any(matches(i, mistake["id"]) for i in ids),
             "first_eq": bool(ids) and any(matches(ids[0], a) for a in accepted),
             "listed_eq": any(matches(i, a) for i in ids for a in accepted),
-            "causes": ids, "seconds": seconds}
+            "causes": ids, "seconds": seconds, "runs": report.get("backend_runs", 0)}
 
 
 def main(argv=None):
@@ -89,6 +103,8 @@ def main(argv=None):
     p.add_argument("--repo", default=ROOT)
     p.add_argument("-j", type=int, default=2)
     p.add_argument("--only", nargs="*", help="mistake ids to plant (default: all)")
+    p.add_argument("--experiment", action="store_true",
+                   help="give each mistake as a backend, for the diagnosis by experiment")
     args = p.parse_args(argv)
     repo = os.path.abspath(args.repo)
     golden_dir = os.path.join(repo, "golden")
@@ -100,7 +116,7 @@ def main(argv=None):
     golden = lambda s: os.path.join(golden_dir, s["name"] + ".json")  # noqa: E731
     with tempfile.TemporaryDirectory() as folder:
         try:                                          # one run first: is there a --json?
-            score_one(repo, golden(scenarios[0]), spec, scenarios[0], folder)
+            score_one(repo, golden(scenarios[0]), spec, scenarios[0], folder)   # a trace
         except NoJson as e:
             sys.stdout.write("%s: `ann_ref verify --json` gives no JSON report (%s); this "
                              "script needs the --json interface of the diagnosis\n"
@@ -117,9 +133,10 @@ def main(argv=None):
                 jobs.append((m, s, same))
         with ThreadPoolExecutor(max_workers=args.j) as pool:
             runs = list(pool.map(
-                lambda job: score_one(repo, golden(job[1]), job[0], job[1], folder, job[2]),
-                jobs))
-            plain = list(pool.map(lambda s: score_one(repo, golden(s), spec, s, folder),
+                lambda job: score_one(repo, golden(job[1]), job[0], job[1], folder, job[2],
+                                      args.experiment), jobs))
+            plain = list(pool.map(lambda s: score_one(repo, golden(s), spec, s, folder,
+                                                      experiment=args.experiment),
                                   scenarios))
 
     w = max(len(m["id"]) for m in mistakes)
@@ -146,6 +163,10 @@ def main(argv=None):
                      % (n, first_n, 100.0 * first_n / n, listed_n, 100.0 * listed_n / n,
                         agreeing, len(plain), slowest, first_eq, 100.0 * first_eq / n,
                         listed_eq, 100.0 * listed_eq / n))
+    if args.experiment:
+        counts = sorted(r["runs"] for r in runs)
+        sys.stdout.write("backend runs per diagnosis: median %d, most %d (target ≤ 20)\n"
+                         % (counts[len(counts) // 2], counts[-1]))
     met = first_eq >= 0.95 * n and listed_eq == n and agreeing == len(plain)
     sys.stdout.write("targets (first ≥ 95 %%, listed 100 %%, conforming always agree): %s\n"
                      % ("met" if met else "NOT met"))

@@ -10,10 +10,10 @@ import sys
 
 from .. import __version__
 from ..errors import AnnRefError, UsageError
-from . import article, explain, golden, plot, run, train, verify
+from . import article, explain, golden, plot, probe, run, train, verify
 from .options import PROG, Parser
 
-COMMANDS = (train, run, verify, golden, article, explain, plot)
+COMMANDS = (train, run, verify, probe, golden, article, explain, plot)
 
 # What each command's exit status means, shown at the end of its --help (and in the
 # README): 0 success, 1 a negative verdict, 2 bad input; verify adds 3.
@@ -28,6 +28,8 @@ EXIT_STATUSES = {
               "(a file that cannot be read as the format says); 3 the backend failed (did "
               "not start, crashed, timed out, exceeded its output limit, or wrote something "
               "that is not a trace).",
+    "probe": "Exit status: 0 every part conforms; 1 a part departs, or an experiment did not "
+             "run; 2 bad input or usage (one line on stderr).",
     "golden": "Exit status: 0 all files agree (check) or were written (write); 1 check found "
               "a difference; 2 bad input or usage (one line on stderr).",
     "article": "Exit status: 0 success; 2 bad input or usage (one line on stderr).",

@@ -22,6 +22,7 @@ The work is counted in values computed, never timed, so that a busy machine chan
 how long a diagnosis takes, not what it finds.
 """
 from ..core.bits import CANONICAL_NAN, bits_to_float, float_to_bits
+from ..core.model import THRESHOLD
 from . import models as M
 from .causes import rank, tells_apart
 
@@ -177,6 +178,8 @@ def explain(report, evidence_work=EVIDENCE_WORK):
                        "the file altered? 'ann-ref golden check' regenerates it)" % (k - 1, k))
         return
     candidates = search(x, y, W, b, a, variant, obtained[0])
+    if not candidates:
+        candidates = nudged_exp(x, y, W, b, a, variant, obtained[0])
     candidates = _agree_before(candidates, x, y, a, variant, list(report.agreed), BEFORE_WORK)
     d.causes = _rank(candidates, x, y, a, variant, obtained, k, evidence_work)
     if d.causes:
@@ -214,6 +217,47 @@ def search(x, y, W, b, a, variant, obtained, models=None):
             if _next_state(m, x, y, W, b, a, variant) == target:
                 found.append(m)
     return found
+
+
+def nudged_exp(x, y, W, b, a, variant, obtained, most=64):
+    """An exp that is not correctly rounded, found without a model of it: the step with
+    exp one or two ULPs off at one argument (or at two, for a small step) that gives the
+    obtained state. Each is a model whose exp is the correctly rounded one but at those
+    arguments: the library's exp is unknown, so it goes on only as far as the backend
+    misrounds nowhere else."""
+    if variant == THRESHOLD:
+        return []                         # s is seen only through s ≥ 0.5 there
+    z = M.SPEC.step(x, y, W, b, a, variant, keep=True)[1]["z"][0]
+    arguments = sorted({_bits(-v) for row in z for v in row if v == v})[:most]
+    target = (obtained[0], obtained[1])
+    singles = [((n, k),) for n in arguments for k in (1, -1, 2, -2)]
+    pairs = [(p, q) for i, (p,) in enumerate(singles) for (q,) in singles[i + 1:]
+             if p[0] != q[0]] if len(arguments) <= 6 else []
+    for nudges in singles + pairs:
+        model = _nudged(dict(nudges))
+        if _next_state(model, x, y, W, b, a, variant) == target:
+            return [model]
+    return []
+
+
+def _nudged(table):
+    """The contract with exp(v) k ULPs off at the arguments v of table {bits: k}."""
+    def t(A, z):
+        out = []
+        for row in z:
+            r = []
+            for v in row:
+                u = A.exp(-v)
+                k = table.get(_bits(-v))
+                r.append(bits_to_float(_bits(u) + k) if k and u == u and 0 < u < INF else u)
+            out.append(r)
+        return out
+    shown = ", ".join("exp(%r) %+d ULP" % (bits_to_float(n), k) for n, k in table.items())
+    return M.Model("exp", "not correctly rounded", "exp is not correctly rounded: the "
+                   "correctly rounded exp but for %s gives this step" % shown, {"t": t})
+
+
+INF = float("inf")
 
 
 def _size(x, y):

@@ -611,6 +611,14 @@ def _part(lab, experiment, models, part, runs, x, e, variant):
         remaining = [m for m in candidates if separating.fits(m)]
         if remaining:                     # where none models the backend, the step's own
             candidates = remaining        # inputs are what counts
+    tries = 0                             # one cause left: which of its variants, if cheap
+    while len({m.name for m in candidates}) > 1 and tries < 2:
+        tries += 1
+        separating = _separating(candidates, experiment, rng, by="name")
+        if separating is None or not separating.run(lab):
+            break
+        runs.append(separating)
+        candidates = [m for m in candidates if separating.fits(m)] or candidates
     # what no experiment separates: the model that replaces the fewest parts first
     candidates.sort(key=lambda m: len(m.replaced))
     evidence = _differences(experiment, part)
@@ -629,7 +637,7 @@ def _generic(part):
     return {"dW": "sum-order", "db": "sum-order", "update": "fused-update"}.get(part, "sum-order")
 
 
-def _separating(candidates, experiment, rng):
+def _separating(candidates, experiment, rng, by="id"):
     """An experiment of the same design on other inputs of the same shape, chosen among
     twenty-four so that, whatever the backend answers, the fewest causes are left (the
     candidates split by what they predict); None if all predict the same. What the design fixes
@@ -637,7 +645,8 @@ def _separating(candidates, experiment, rng):
     dW's x and the learning rate are drawn, and one in four tries gives errors of +0.0
     against negative x that is not whole, where signs of zero tell sums apart."""
     s = experiment.scenario
-    best, left = None, len({m.id for m in candidates})
+    label = (lambda m: m.id) if by == "id" else (lambda m: m.name)
+    best, left = None, len({label(m) for m in candidates})
     for i in range(24):
         changed = {"y": [[_random(rng) for _ in row] for row in s["y"]],
                    "learning_rate": rng.choice((1.0, 3.0, 0.1, 0.7, 1.5, 10.0))}
@@ -651,7 +660,7 @@ def _separating(candidates, experiment, rng):
                            dict(s, **changed), experiment.reads)
         groups = {}
         for m in candidates:
-            groups.setdefault(trial.expect(m), set()).add(m.id)
+            groups.setdefault(trial.expect(m), set()).add(label(m))
         worst = max(len(ids) for ids in groups.values())
         if len(groups) > 1 and worst < left:
             best, left = trial, worst
@@ -783,3 +792,205 @@ def _name(d, findings, kind):
     d.causes = causes + [c for c in d.causes if c.id in seen and c.id not in
                          {x.id for x in causes}]
     d.ambiguous = []
+
+
+# --- the survey: every part, without a golden file (ann-ref probe) ------------------------
+
+# arguments of the sigmoid where libraries' exps misround (the sigmoid probe's) and edges
+def _survey_arguments():
+    from ..catalogue.scenarios import BY_NAME
+    probe = BY_NAME["sigmoid-probe"]["x"][-1]
+    edges = [0.0, -0.0, 2.0 ** -60, -(2.0 ** -52), -1.5 * 2.0 ** -52, 1.0, -1.0, 36.74,
+             -36.74, 40.0, -700.0, 709.0, -0.35500798832533176, 0.9287160030159247]
+    rng = random.Random(2024)
+    wide = [rng.uniform(-30.0, 30.0) for _ in range(30)]
+    seen, out = set(), []
+    for v in [v for v in probe if v > -640.0] + edges + wide:
+        if _bits(v) not in seen:
+            seen.add(_bits(v))
+            out.append(v)
+    return out[:WIDE]
+
+
+class Row:
+    """One line of the survey: a part, whether it conforms, and why."""
+
+    def __init__(self, part, finding, ran, note=""):
+        self.part, self.finding, self.ran, self.note = part, finding, ran, note
+
+    @property
+    def verdict(self):
+        if not self.ran:
+            return "not run"
+        return "conforms" if self.finding is None else "departs"
+
+    def as_json(self):
+        out = {"part": self.part, "verdict": self.verdict, "note": self.note}
+        if self.finding is not None:
+            out.update(self.finding.as_json())
+            out["fix"] = self.fix
+        return out
+
+
+def survey(lab, kind=None, shape=(3, 2, 8)):
+    """Every part of the step, tried on inputs designed to show what backends get
+    wrong; a list of Rows. shape: (features, outputs, samples) of the experiments."""
+    F, O, S = shape
+    rng = random.Random(5)
+    rows, runs = [], []
+
+    def add(part, finding, experiments, note=""):
+        ran = any(e.observed is not None for e in experiments)
+        row = Row(part, finding, ran, note or "; ".join(
+            "%s: %s" % (e.purpose, e.refused) for e in experiments if e.refused)[:300])
+        if finding is not None:
+            row.fix = BY_ID[finding.id].fix_for(kind)
+        rows.append(row)
+
+    # reading the scenario: state 0 is the scenario's W and b, bit for bit
+    tiny, W0 = 2.0 ** -1070, [[0.1 * (f + 1) - 0.25 * o for o in range(O)] for f in range(F)]
+    W0[0][0], W0[-1][-1] = tiny, -0.0
+    reading = Experiment("reading", "state 0 of W with 0.1, a subnormal and −0.0",
+                         _scenario("probe-reading", "logistic", _identity(F, S),
+                                   [[0.0] * S for _ in range(O)], W0, 0.1, 0.5))
+    reading.scenario["iterations"] = 0
+    try:
+        states = lab.run(reading.scenario)
+        reading.observed = tuple(states[0]) if states else None
+    except Refused as e:
+        reading.refused = str(e)
+    runs.append(reading)
+    finding = None
+    if reading.observed is not None:
+        expected = ([[_bits(v) for v in row] for row in W0], _bits(0.1))
+        if (list(map(list, reading.observed[0])), reading.observed[1]) != expected:
+            wrong = [(f, o) for f in range(F) for o in range(O)
+                     if reading.observed[0][f][o] != expected[0][f][o]]
+            f, o = wrong[0] if wrong else (0, 0)
+            got = bits_to_float(reading.observed[0][f][o])
+            cause = "float32" if got == M.FLOAT32.of(W0[f][o]).v and got != W0[f][o] else \
+                "flush-subnormals" if W0[f][o] == tiny else "float32"
+            finding = Finding("arithmetic", cause, "", "the backend's state 0 is not the "
+                              "scenario's W", ["W[%d][%d] is %s where the scenario gives %s"
+                                               % (f, o, _show(got), _show(W0[f][o]))])
+    add("reading the scenario", finding, [reading])
+    if finding is not None and finding.id == "float32":
+        return rows                       # every later experiment would differ too
+
+    # the sigmoid and the threshold
+    for variant, part in (("logistic", "exp and the sigmoid"), (THRESHOLD, "the threshold")):
+        arguments = _survey_arguments() if variant != THRESHOLD else \
+            [0.0, -0.0, BINARY64.z_star(), bits_to_float(_bits(BINARY64.z_star()) + 1),
+             -(2.0 ** -52), -1.5 * 2.0 ** -52, 2.0 ** -1074, -(2.0 ** -1074), 1e-300, -1e-300]
+        before = len(runs)
+        finding = _sigmoid_part(lab, arguments, variant, F, O, runs)
+        add(part, finding, runs[before:])
+
+    # dW and db: sums designed to tell FMA, a start from 0.0, another order apart; then
+    # whole numbers in the threshold variant, where an integer error shows
+    x, e = _designed_sums(F, O, S, rng)
+    e_db = _designed_errors(O, S)
+    whole_x = [[float(rng.choice((-2, -1, 1, 3))) for _ in range(S)] for _ in range(F)]
+    whole_x[0] = [-abs(v) for v in whole_x[0]]      # x < 0 and e = +0.0: a sum of −0.0
+    whole_e = [[0.0] * S] + [[float(rng.choice((-1, 0, 1))) for _ in range(S)]
+                             for _ in range(O - 1)]
+    models = _sum_models() + _update_models()
+    for experiments, part in (
+            ([sum_experiment(x, e, "logistic"), sum_experiment(whole_x, whole_e, THRESHOLD)],
+             "dW, the weight gradient"),
+            ([bias_experiment(F, e_db, "logistic")], "db, the bias gradient")):
+        before = len(runs)
+        finding = None
+        for experiment in experiments:
+            finding = _part(lab, experiment, models, experiment.part, runs, None, None,
+                            experiment.scenario["variant"])
+            if finding is not None:
+                break
+        add(part, finding, runs[before:])
+
+    # the division by m and the update, with m = 3 and a = 0.1: nothing is a power of two
+    W = [[_random(rng) for _ in range(O)] for _ in range(F)]
+    totals = [[_random(rng) for _ in range(O)] for _ in range(F)]
+    before = len(runs)
+    finding = _part(lab, update_experiment(W, 0.1, totals, max(3, F), "logistic"), models,
+                    "update", runs, None, None, "logistic")
+    add("the update and the division by m", finding, runs[before:])
+
+    # the weighted sum: whole steps on random inputs, the parts found so far in place
+    found = [r.finding for r in rows if r.finding is not None]
+    base = _combined(found)
+    trial = _random_step(F, O, S, rng, "logistic")
+    runs.append(trial)
+    before = len(runs) - 1
+    finding = None
+    if trial.run(lab) and not trial.fits(base):
+        candidates = [(zm, _with(base, zm)) for zm in _z_models()]
+        candidates = [(zm, m) for zm, m in candidates if m is not None and trial.fits(m)]
+        for _ in range(3):
+            if len({zm.id for zm, _ in candidates}) <= 1:
+                break
+            more = _random_step(F, O, S, rng, "logistic")
+            runs.append(more)
+            if not more.run(lab):
+                break
+            left = [(zm, m) for zm, m in candidates if more.fits(m)]
+            candidates = left or candidates
+        if candidates:
+            zm = candidates[0][0]
+            finding = Finding("z", zm.id, zm.detail, zm.does, ["with z so, and the parts "
+                              "above as found, every step tried is the backend's"])
+        else:
+            finding = Finding("z", "sum-order", "", "the backend's step on random inputs "
+                              "differs from the contract's, with the parts above as found, "
+                              "and no modelled z reproduces it", [])
+    add("z, the weighted sum", finding, runs[before:])
+    return rows
+
+
+def _designed_sums(F, O, S, rng):
+    """x and e whose sums (dW[f][o] = Σ_j x[f][j]·e[o][j]) tell implementations apart,
+    each row of x a detector against the errors e[1]:
+    - e[0] all +0.0 against x[0] < 0: a sum of −0.0 products (from 0.0 it is +0.0);
+    - x[1] picks −1 and (1 + 2^−30)²: fused, the 2^−60 of the square stays (FMA);
+    - x[2] picks 2^53, 1 and −2^53: left to right the 1 is lost to rounding, in another
+      order it is not;
+    - x[0] is tiny too, so that its products with e[1] are subnormal: kept, or flushed;
+    the rest random, of every size."""
+    x = [[_random(rng) for _ in range(S)] for _ in range(F)]
+    e = [[_random(rng) for _ in range(S)] for _ in range(O)]
+    e[0] = [0.0] * S
+    x[0] = [-rng.uniform(1.0, 2.0) * 2.0 ** -1052 for _ in range(S)]
+    if O > 1 and S > 4:
+        e[1][:5] = [-1.0, 1.0 + 2.0 ** -30, 2.0 ** 53, 1.0, -(2.0 ** 53)]
+        if F > 1:
+            x[1] = [1.0, 1.0 + 2.0 ** -30] + [0.0] * (S - 2)
+        if F > 2:
+            x[2] = [0.0, 0.0, 1.0, 1.0, 1.0] + [0.0] * (S - 5)
+    return x, e
+
+
+def _designed_errors(O, S):
+    """Errors whose sum db tells orders apart: 2^−53 twice and 1, then 2^53, 1 and −2^53,
+    the rest 0. Row by row the two halves of an ULP are lost and so is the 1 against
+    2^53 (2^−53 is left); column by column the halves meet first; from the end the 1
+    survives the cancellation."""
+    e = [[0.0] * S for _ in range(O)]
+    design = [2.0 ** -53, 1.0, 2.0 ** 53, 1.0, -(2.0 ** 53)]
+    for j, v in enumerate(design[:S]):
+        e[0][j] = v
+    e[-1][0] = e[-1][0] + 2.0 ** -53 if O > 1 else e[0][0]
+    return e
+
+
+def _random_step(F, O, S, rng, variant):
+    """A step on random inputs where every bit of z shows in the next state: z near −20,
+    where s ≈ e^z changes by about one part in 2^48 when z moves by one ULP (near 0 most
+    such changes are lost in the rounding of s), made of the products alone (b is small:
+    a large b would round away how they were summed), y = 0 so that e = s keeps them, and
+    a = 2^28 so that a·dW is as large as W and keeps them in the update."""
+    W = [[rng.uniform(0.5, 1.5) for _ in range(O)] for _ in range(F)]
+    x = [[-rng.uniform(10.0, 30.0) / F for _ in range(S)] for _ in range(F)]
+    y = [[0.0] * S for _ in range(O)]
+    return Experiment("z", "the backend's step on random inputs",
+                      _scenario("probe-step", variant, x, y, W, rng.uniform(-0.5, 0.5),
+                                2.0 ** 28))
