@@ -356,7 +356,8 @@ def _update_models():
 
 
 def _sigmoid_models():
-    return [m for m in M.MODELS if m.id in ("exp", "sigmoid-form", "threshold-strict")]
+    return [m for m in M.MODELS if m.id in ("exp", "sigmoid-form", "threshold-strict",
+                                             "extended-precision")]
 
 
 def _z_models():
@@ -458,9 +459,21 @@ def _frozen(state):
     return tuple(tuple(row) for row in W), b
 
 
-def _sigmoid_part(lab, arguments, variant, F, O, runs):
+def _sigmoid_part(lab, arguments, variant, F, O, runs, extra=True):
+    """The backend's sigmoid (or, in the threshold variant, its y_pred) at the
+    arguments: a Finding if it differs from the contract's at any of them. Where there
+    is room, the same runs also probe characteristic arguments (_survey_arguments: where
+    libraries' exps misround, large negative z where other forms of the sigmoid lose
+    everything): they never decide whether the backend departs at this step, only what
+    it does there."""
     wide = lab.wide is not False
-    experiments = sigmoid_experiments(arguments, variant, F, O, wide)
+    step_bits = {_bits(v) for v in arguments}
+    probed = list(arguments)
+    if extra and wide:
+        room = WIDE * max(1, (len(arguments) + WIDE - 1) // WIDE) - len(arguments)
+        probed += [v for v in (_survey_arguments() if variant != THRESHOLD else
+                               _threshold_arguments()) if _bits(v) not in step_bits][:room]
+    experiments = sigmoid_experiments(probed, variant, F, O, wide)
     if wide and experiments and not experiments[0][0].run(lab):
         lab.wide = False                  # the backend takes only its own shape
         runs.append(experiments[0][0])
@@ -468,39 +481,67 @@ def _sigmoid_part(lab, arguments, variant, F, O, runs):
     elif wide and experiments:
         lab.wide = True
     readings = []
-    for i, (experiment, placed) in enumerate(experiments):
-        if experiment.observed is None and not experiment.run(lab):
-            runs.append(experiment)
-            continue
+    for experiment, placed in experiments:
         runs.append(experiment)
-        readings += [(experiment, placed)]
+        if experiment.observed is None and not experiment.run(lab):
+            continue
+        readings.append((experiment, placed))
     if not readings:
         return None
     values = []
     for ex, placed in readings:
         values += read_sigmoid(ex, placed, variant)
-    if all(ex.fits(M.SPEC) for ex, _ in readings):
-        return None
-    if variant == THRESHOLD and all(v is not None and v == _y_pred(beta)
-                                    for beta, v in values):
-        return None                       # every y_pred is right: another part differs
+    # where s is too small to be read exactly (below about 2^−940) nothing is decided
+    at_step = [(beta, v) for beta, v in values if _bits(beta) in step_bits and v is not None]
+    if all(_bits(v) == _bits(_contract_sigmoid(beta, variant)) for beta, v in at_step):
+        return None                       # right at every z of this step
     candidates = [m for m in _sigmoid_models() if all(ex.fits(m) for ex, _ in readings)]
     if len({m.id for m in candidates}) > 1:
         candidates = _separate_sigmoids(lab, candidates, variant, F, O, runs)
     part = "s" if variant != THRESHOLD else "y_pred"
-    evidence, off = _sigmoid_evidence(values, variant)
+    evidence, off = _sigmoid_evidence(at_step, variant)
+    _, off_all = _sigmoid_evidence(values, variant)
     observed = _observed(values, variant)
     if candidates:
-        best = _one_cause(candidates)
-        if best is not None:
-            return Finding("t" if best.id == "exp" else part, best.id, best.detail,
-                           best.does, evidence, best)
-    if variant != THRESHOLD and off is not None:
-        return Finding("t", "exp", "", "exp is not correctly rounded: %s" % off, evidence,
-                       observed)
-    return Finding(part, "sigmoid-form" if variant != THRESHOLD else "threshold-strict",
-                   "", "no model reproduces the backend's %s" % (
-                       "sigmoid" if variant != THRESHOLD else "y_pred"), evidence, observed)
+        # what no experiment separates: the model that replaces the fewest parts
+        best = sorted(candidates, key=lambda m: len(m.replaced))[0]
+        return Finding("t" if best.id == "exp" else part, best.id, best.detail,
+                       best.does, evidence, best)
+    if variant == THRESHOLD:
+        # only z = 0 gives s = 0.5 in every form of the sigmoid (exp(0) = 1): a y_pred of
+        # 0 there blames the comparison; elsewhere near 0 it is exp, or the form
+        zero = [v for beta, v in values if beta == 0.0 and v is not None]
+        if zero and 0.0 in zero:
+            return Finding(part, "threshold-strict", "", "y_pred is 0 where s is exactly "
+                           "0.5: the comparison is s > 0.5", evidence, observed)
+        return Finding("t", "exp", "", "exp is not correctly rounded near z = 0, where it "
+                       "decides y_pred", evidence, observed)
+    if off is not None and off_all is not None:
+        return Finding("t", "exp", "", "exp is not correctly rounded: %s" % off_all,
+                       evidence, observed)
+    return Finding(part, "sigmoid-form", "", "the backend's s is not 1 ⊘ (1 ⊕ t) for an "
+                   "exp t near e^−z at every argument: another form of the sigmoid",
+                   evidence + [e for e in _sigmoid_evidence(values, variant)[0]
+                               if e not in evidence][:2], observed)
+
+
+def _threshold_arguments():
+    z_star = BINARY64.z_star()
+    return [0.0, -0.0, z_star, bits_to_float(_bits(z_star) + 1), -(2.0 ** -52),
+            -1.5 * 2.0 ** -52, 2.0 ** -1074, -(2.0 ** -1074), 1e-300, -1e-300]
+
+
+def _contract_s(beta):
+    z = [[beta]]
+    return PARTS["s"](BINARY64, z, PARTS["t"](BINARY64, z))[0][0]
+
+
+def _contract_sigmoid(beta, variant):
+    """The contract's s at β, or its y_pred in the threshold variant."""
+    s = _contract_s(beta)
+    if variant == THRESHOLD:
+        return PARTS["y_pred"](BINARY64, [[s]])[0][0]
+    return s
 
 
 def _y_pred(beta):
@@ -553,7 +594,7 @@ def _sigmoid_evidence(values, variant):
         s = PARTS["s"](BINARY64, z, t)[0][0]
         if variant == THRESHOLD:
             expected = 1.0 if s >= 0.5 else 0.0
-            if value != expected:
+            if value is not None and value != expected:
                 lines.append("at z = %r, y_pred is %d where the contract gives %d" % (
                     beta, value, expected))
             continue
@@ -567,28 +608,27 @@ def _sigmoid_evidence(values, variant):
     lines = [line for i, line in enumerate(lines) if line not in lines[:i]]
     if not lines or variant == THRESHOLD or None in ulps:
         return lines, None
-    return lines, "%d of %d arguments probed give another s, each as an exp %s ULP from " \
-        "the correctly rounded one would" % (len(ulps), arguments,
-                                             "/".join(sorted({"%d" % abs(k) for k in ulps})))
+    most = max(abs(k) for k in ulps)
+    return lines, "%d of %d arguments probed give another s, each as an exp %s from the " \
+        "correctly rounded one would" % (len(ulps), arguments, "1 ULP" if most == 1 else
+                                         "at most %d ULP" % most)
 
 
-def _exp_distance(beta, s):
-    """k, |k| ≤ 8, such that 1 ⊘ (1 ⊕ t) with t k ULPs from exp(−β) is s; None if none."""
+def _exp_distance(beta, s, most=1 << 20):
+    """The k, |k| ≤ most, such that 1 ⊘ (1 ⊕ t) with t k ULPs from exp(−β) is s (the
+    nearest one); None if there is none: s is then no sigmoid of any exp near e^−β."""
     t = BINARY64.exp(-beta)
+    if not (0.0 < t < float("inf")) or not (0.0 < s <= 1.0):
+        return None
     n = _bits(t)
-    for k in sorted(range(-8, 9), key=abs):
-        if k == 0:
-            continue
-        u = bits_to_float(n + k)
-        if _bits(1.0 / (1.0 + u)) == _bits(s):
-            return k
-    return None
-
-
-def _one_cause(candidates):
-    """The first candidate if every candidate is of the same cause; else None."""
-    ids = {m.id for m in candidates}
-    return candidates[0] if len(ids) == 1 else None
+    guess = (1.0 / s) - 1.0               # near the t that gives s, when there is one
+    if not guess > 0.0:
+        return None
+    centre = _bits(guess)
+    found = [centre + d - n for d in range(-4, 5) for u in [bits_to_float(centre + d)]
+             if u > 0.0 and _bits(1.0 / (1.0 + u)) == _bits(s)]
+    found = [k for k in found if k and abs(k) <= most]
+    return min(found, key=abs) if found else None
 
 
 def _part(lab, experiment, models, part, runs, x, e, variant):
@@ -623,14 +663,54 @@ def _part(lab, experiment, models, part, runs, x, e, variant):
     candidates.sort(key=lambda m: len(m.replaced))
     evidence = _differences(experiment, part)
     if not candidates:
-        return Finding(part, _generic(part), "", "no model reproduces the backend's %s" % part,
-                       evidence)
+        cause, what = _generic(part), "no model reproduces the backend's %s" % part
+        if part == "dW" and lab.wide is not False:
+            cause, what, more = _classify_sums(lab, runs)
+            evidence += more
+        return Finding(part, cause, "", what, evidence)
     best = candidates[0]
     explanation = best.does
     if len({m.id for m in candidates}) > 1:
         explanation += " (or: %s)" % "; ".join(
             m.does for m in candidates[1:] if m.id != best.id)
     return Finding(part, best.id, best.detail, explanation, evidence, best)
+
+
+def _classify_sums(lab, runs):
+    """What kind of sum a dot product that no model reproduces is: the designed sums of
+    _designed_sums run, and read one by one — does it fuse products (FMA), start from
+    0.0, add in another order. (cause id, what it does, evidence lines)."""
+    rng = random.Random(5)
+    F, O, S = 3, 2, 8
+    x, e = _designed_sums(F, O, S, rng)
+    experiment = sum_experiment(x, e, "logistic")
+    runs.append(experiment)
+    if not experiment.run(lab):
+        return "sum-order", "no model reproduces the backend's dW", []
+    W = experiment.observed[0]
+
+    def dW(f, o):                          # W after = −0.0 − 1·dW
+        return -bits_to_float(W[f][o])
+    m = float(S)
+    from_zero = _bits(dW(0, 0)) == 0          # a sum of −0.0 products gives +0.0
+    square = (1.0 + 2.0 ** -30) * (1.0 + 2.0 ** -30)
+    fused = dW(1, 1) == (2.0 ** -29 + 2.0 ** -60) / m and square - 1.0 != 2.0 ** -29 + 2.0 ** -60
+    forward = dW(2, 1) == 0.0                 # (2^53 + 1) − 2^53, left to right
+    said = ["a sum of −0.0 products gives %s" % ("+0.0: it starts from 0.0" if from_zero
+                                                 else "−0.0"),
+            "−1 + (1 + 2^−30)² keeps %s" % ("the 2^−60 of the exact square: fused "
+                                            "multiply-adds" if fused else "the rounded "
+                                            "square only"),
+            "2^53 + 1 − 2^53 gives %r: %s" % (dW(2, 1) * m, "left to right" if forward
+                                              else "another order")]
+    if fused and (from_zero or not forward):
+        return "blas-dot", "a dot product with fused multiply-adds, %s (a BLAS kernel)" % (
+            "from 0.0" if from_zero else "in another order"), said
+    if fused:
+        return "fma", "the products are fused into the running sum (FMA)", said
+    if from_zero and forward:
+        return "sum-from-zero", "the sums start from 0.0", said
+    return "sum-order", "the sums are added in another order, which no model reproduces", said
 
 
 def _generic(part):
@@ -719,12 +799,10 @@ def _weighted_sum(lab, replay, findings, report, runs, inferred):
     while len({zm.id for zm, _ in candidates}) > 1 and tries < 3:
         tries += 1
         s = replay.scenario
+        F, O, S = len(s["x"]), len(s["y"]), len(s["x"][0])
         trial = None
         for _ in range(20):
-            W = [[_random(rng) for _ in row] for row in s["W"]]
-            x = [[_random(rng) for _ in row] for row in s["x"]]
-            t = Experiment("z", "the backend's step on random W and x of this shape",
-                           dict(s, W=W, x=x, b=_random(rng)), "Wb")
+            t = _random_step(F, O, S, rng, s["variant"])
             if len({t.expect(model) for _, model in candidates}) > 1:
                 trial = t
                 break
@@ -733,7 +811,10 @@ def _weighted_sum(lab, replay, findings, report, runs, inferred):
         runs.append(trial)
         if not trial.run(lab):
             break
-        candidates = [(zm, model) for zm, model in candidates if trial.fits(model)]
+        # where none fits, the backend departs elsewhere on those inputs (an exp that
+        # misrounds other arguments): the replay of the step itself is what counts
+        candidates = [(zm, model) for zm, model in candidates if trial.fits(model)] or \
+            candidates
     if not candidates:
         if findings or inferred:
             return None                   # the parts found, or inference, say it: below
@@ -747,12 +828,15 @@ def _weighted_sum(lab, replay, findings, report, runs, inferred):
 
 
 def _combined(findings):
-    """The contract with the models of the findings' parts in place of its own."""
+    """The contract with the models of the findings' parts in place of its own: models
+    of models.py first, then the observed values where no model stands for a part."""
     parts = {}
-    for f in findings:
-        if f.model is not None:
-            parts.update({k: f.model.parts[k] for k in f.model.replaced
-                          if k != "arithmetic"})
+    for observed in (False, True):
+        for f in findings:
+            m = f.model
+            if m is not None and (m.detail == "observed") == observed:
+                parts.update({k: m.parts[k] for k in m.replaced
+                              if k != "arithmetic" and (not observed or k not in parts)})
     return M.Model("found", "", "the parts found", parts)
 
 
@@ -919,6 +1003,7 @@ def survey(lab, kind=None, shape=(3, 2, 8)):
     # the weighted sum: whole steps on random inputs, the parts found so far in place
     found = [r.finding for r in rows if r.finding is not None]
     base = _combined(found)
+    S = max(S, 32)                        # samples are free: more z, each a chance to show
     trial = _random_step(F, O, S, rng, "logistic")
     runs.append(trial)
     before = len(runs) - 1

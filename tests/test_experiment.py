@@ -1,0 +1,241 @@
+"""The diagnosis by experiment (ann_ref/oracle/experiment.py) and `ann-ref probe`.
+
+The experiments' designs are checked against tests/independent/reference.py, which
+shares no code with ann_ref: each design must put exactly the part it is for into the
+state after one update. The diagnosis is checked on backends written elsewhere:
+tests/backends/mistaken.py (mistakes planted from the spec, no code of ann_ref),
+tests/backends/backend.js (V8's Math.exp), and small wrappers that misbehave."""
+import json
+import os
+import random
+import struct
+import sys
+
+import pytest
+
+from ann_ref.oracle import experiment as X
+from helpers import GOLDEN, ROOT, cli
+
+sys.path.insert(0, os.path.join(ROOT, "tests", "independent"))
+import reference  # noqa: E402
+
+MISTAKEN = "%s %s" % (sys.executable, os.path.join(ROOT, "tests", "backends", "mistaken.py"))
+EXAMPLE = "%s %s" % (sys.executable, os.path.join(ROOT, "tests", "backends", "example.py"))
+
+
+def bits(v):
+    return reference.bits_of(v)
+
+
+def f(n):
+    return struct.unpack("<d", struct.pack("<Q", n))[0]
+
+
+def reference_step(s):
+    """The state after one update of an experiment's scenario, by the reference."""
+    return reference.iteration(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
+                               s["variant"])
+
+
+def wide(rng, n):
+    return [rng.choice((-1, 1)) * rng.uniform(1, 2) * 2.0 ** rng.randint(-20, 20)
+            for _ in range(n)]
+
+
+# --- the designs put exactly one part into the state --------------------------------------
+
+def test_the_sum_experiment_reads_dw_exactly():
+    rng = random.Random(1)
+    for F, O, S in ((2, 1, 4), (3, 2, 7), (9, 1, 40)):
+        x = [wide(rng, S) for _ in range(F)]
+        e = [wide(rng, S) for _ in range(O)]
+        e[0][0] = 0.0
+        for variant in ("threshold", "logistic"):
+            s = X.sum_experiment(x, e, variant).scenario
+            W, _ = reference_step(s)
+            for f_ in range(F):
+                for o in range(O):
+                    total = x[f_][0] * e[o][0]
+                    for j in range(1, S):
+                        total = total + x[f_][j] * e[o][j]
+                    # W after = −0.0 − 1·dW: −dW, with dW's sign of zero kept
+                    assert bits(W[f_][o]) == bits(-0.0 - total / S)
+
+
+def test_the_bias_experiment_reads_db_exactly():
+    rng = random.Random(2)
+    e = [wide(rng, 6) for _ in range(3)]
+    s = X.bias_experiment(2, e, "logistic").scenario
+    _, b = reference_step(s)
+    flat = [v for row in e for v in row]
+    total = flat[0]
+    for v in flat[1:]:
+        total = total + v
+    assert bits(b) == bits(-0.0 - total / 6)
+
+
+def test_the_update_experiment_is_the_update_of_the_steps_own_numbers():
+    rng = random.Random(3)
+    W = [[rng.uniform(-3, 3) for _ in range(2)] for _ in range(3)]
+    sums = [[rng.uniform(-30, 30) for _ in range(2)] for _ in range(3)]
+    a, m = 0.1, 5
+    s = X.update_experiment(W, a, sums, m, "logistic").scenario
+    got, _ = reference_step(s)
+    for f_ in range(3):
+        for o in range(2):
+            assert bits(got[f_][o]) == bits(W[f_][o] - a * (sums[f_][o] / m))
+
+
+@pytest.mark.parametrize("variant", ["logistic", "threshold"])
+def test_the_sigmoid_experiment_reads_the_sigmoid_of_each_argument(variant):
+    rng = random.Random(4)
+    arguments = [rng.uniform(-40, 40) for _ in range(20)] + [0.0, -700.0, 36.8, -1e-17]
+    for ex, placed in X.sigmoid_experiments(arguments, variant, 2, 1, True):
+        ex.state = tuple(map(lambda v: v, reference_step(ex.scenario)))
+        ex.state = ([[bits(v) for v in row] for row in ex.state[0]], bits(ex.state[1]))
+        for beta, value in X.read_sigmoid(ex, placed, variant):
+            s = 1.0 / (1.0 + reference.exp(-beta))
+            expected = (1.0 if s >= 0.5 else 0.0) if variant == "threshold" else s
+            if value is None:
+                # below about 2^−940 no learning rate lifts s above β without overflow
+                assert variant == "logistic" and s < 2.0 ** -900, beta
+                continue
+            assert bits(value) == bits(expected), beta
+
+
+# --- verify --backend runs experiments ------------------------------------------------------
+
+def verify_json(name, backend, *extra):
+    status, out, err = cli("verify", os.path.join(GOLDEN, name + ".json"), "--backend",
+                           backend, "--json", *extra)
+    assert status == 1, err
+    return json.loads(out)
+
+
+@pytest.mark.parametrize("planted, name, part, cause", [
+    ("fma-dW", "real-valued-logistic", "dW", "fma"),
+    ("db-by-column", "multi-output-logistic", "db", "sum-order"),
+    ("strict", "gate-or", "y_pred", "threshold-strict"),
+    ("b-first", "real-valued-logistic", "z", "bias-first"),
+    pytest.param("fused-update", "article-logistic", "update", "fused-update",
+                 marks=pytest.mark.slow),
+    pytest.param("split-sigmoid", "real-valued-logistic", "s", "sigmoid-form",
+                 marks=pytest.mark.slow),
+    pytest.param("integer-error", "negative-zero", "dW", "integer-error",
+                 marks=pytest.mark.slow),
+    pytest.param("flush", "subnormal", "z", "flush-subnormals", marks=pytest.mark.slow),
+    pytest.param("reassociated", "real-valued-logistic", "dW", "reassociation",
+                 marks=pytest.mark.slow),
+    pytest.param("pow-exp", "article-logistic", "t", "exp", marks=pytest.mark.slow),
+])
+def test_the_part_that_departs_is_found_by_experiment(planted, name, part, cause):
+    report = verify_json(name, "%s --%s" % (MISTAKEN, planted))
+    first = report["causes"][0]
+    assert report["diagnosed_by"] == "experiment"
+    assert (first["by"], first["part"], first["id"]) == ("experiment", part, cause), report
+    assert first["evidence"] or part == "z"
+    assert 0 < report["backend_runs"] <= 20
+    assert all(e["ran"] for e in report["experiments"])
+
+
+def test_an_exp_that_no_model_knows_is_said_in_ulps():
+    report = verify_json("article-logistic", "%s --pow-exp" % MISTAKEN)
+    first = report["causes"][0]
+    assert first["id"] == "exp" and first["detail"] is None
+    assert "not correctly rounded" in first["explanation"]
+    assert any("an exp +1 ULP from e^−z gives it" in e for e in first["evidence"])
+    assert first["fix"].startswith("a correctly rounded exp")
+
+
+def test_a_trace_alone_is_diagnosed_by_inference_and_says_so(tmp_path):
+    trace = tmp_path / "t.jsonl"
+    status, out, _ = cli("verify", os.path.join(GOLDEN, "gate-or.json"), "--backend",
+                         "%s --strict" % MISTAKEN, "--json")
+    with open(os.path.join(GOLDEN, "gate-or.json"), "rb") as fh:
+        import subprocess
+        trace.write_bytes(subprocess.run(MISTAKEN.split() + ["--strict"], stdin=fh,
+                                         capture_output=True).stdout)
+    status, out, _ = cli("verify", os.path.join(GOLDEN, "gate-or.json"), str(trace), "--json")
+    report = json.loads(out)
+    assert status == 1 and report["diagnosed_by"] == "inference"
+    assert report["causes"][0]["by"] == "inference" and report["experiments"] == []
+
+
+def wrapper(tmp_path, body):
+    """A backend that runs the example backend (the contract) after `body` has had its
+    say about the scenario s (a dict): what the experiments must cope with."""
+    path = tmp_path / "wrapper.py"
+    path.write_text(
+        "import json, subprocess, sys\n"
+        "text = sys.stdin.read()\n"
+        "s = json.loads(text)['scenario']\n"
+        + body +
+        "out = subprocess.run([sys.executable, %r], input=text, capture_output=True, text=True)\n"
+        "sys.stdout.write(out.stdout)\n" % EXAMPLE.split()[1])
+    return "%s %s" % (sys.executable, path)
+
+
+def test_a_backend_that_takes_only_its_own_shape_is_probed_in_its_shape(tmp_path):
+    # it refuses any scenario whose W is not 2 × 1, and adds b first where it runs
+    backend = wrapper(tmp_path,
+                      "if (len(s['W']), len(s['W'][0])) != (2, 1):\n"
+                      "    sys.exit('this backend takes 2 features and 1 output')\n"
+                      "if s['name'] == 'article-logistic':\n"
+                      "    pass\n")
+    status, out, err = cli("verify", os.path.join(GOLDEN, "article-logistic.json"),
+                           "--backend", backend, "--json")
+    assert status == 0, out                       # it is the contract on its own shape
+    status, out, _ = cli("probe", "--backend", backend, "--json")
+    report = json.loads(out)
+    assert status == 1 and {p["verdict"] for p in report["parts"]} == {"not run"}
+    status, out, _ = cli("probe", "--backend", backend, "--shape", "2,1,4", "--json")
+    report = json.loads(out)
+    assert status == 0 and report["conforms"], out
+
+
+def test_a_backend_that_answers_by_the_scenarios_name_is_not_blamed_by_experiment(tmp_path):
+    # strict only for the golden file's own scenario: no experiment isolates it, and the
+    # report says so and falls back on inference
+    backend = wrapper(tmp_path, "if s['name'] == 'gate-or':\n"
+                      "    subprocess.run([sys.executable, %r, '--strict'], input=text, "
+                      "text=True)\n    sys.exit(0)\n" % MISTAKEN.split()[1])
+    report = verify_json("gate-or", backend)
+    assert report["causes"][0]["by"] == "inference"
+    assert report["causes"][0]["id"] == "threshold-strict"
+    assert any("find no part" in n for n in report["notes"])
+
+
+# --- ann-ref probe ----------------------------------------------------------------------
+
+def test_probe_finds_a_conforming_backend_conforming():
+    status, out, _ = cli("probe", "--backend", EXAMPLE)
+    lines = out.splitlines()
+    assert status == 0 and lines[-1].startswith("7 parts: 7 conform, 0 depart, 0 not run")
+    assert all(line.split("  ")[-1].strip() == "conforms" for line in lines[:-1])
+
+
+@pytest.mark.parametrize("planted, part, cause", [
+    ("db-by-column", "db, the bias gradient", "sum-order (db-column-major)"),
+    ("fma-z", "z, the weighted sum", "fma (z-fma)"),
+    pytest.param("flush", "dW, the weight gradient", "flush-subnormals",
+                 marks=pytest.mark.slow),
+    pytest.param("integer-error", "dW, the weight gradient", "integer-error",
+                 marks=pytest.mark.slow),
+    pytest.param("split-sigmoid", "exp and the sigmoid", "sigmoid-form (split)",
+                 marks=pytest.mark.slow),
+    pytest.param("reassociated", "the update and the division by m", "reassociation",
+                 marks=pytest.mark.slow),
+])
+def test_probe_names_the_part_and_what_the_backend_does(planted, part, cause):
+    status, out, _ = cli("probe", "--backend", "%s --%s" % (MISTAKEN, planted))
+    departs = [line for line in out.splitlines() if "departs:" in line]
+    assert status == 1 and departs, out
+    assert departs[0].startswith(part) and ("departs: " + cause) in departs[0], out
+    # a part after it may depart for the same reason (the threshold near z = 0 decides
+    # with the sigmoid), never for another
+    assert all(("departs: " + cause.split(" ")[0]) in line for line in departs), out
+
+
+def test_probe_refuses_a_bad_shape_in_one_line():
+    status, out, err = cli("probe", "--backend", EXAMPLE, "--shape", "3,2")
+    assert status == 2 and err.count("\n") == 1 and "--shape 3,2" in err
