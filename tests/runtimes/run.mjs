@@ -32,7 +32,9 @@ function copyInto(FS, mkdir, target) {
   }
   FS.writeFile(target + "/conformance.py", readFileSync(join(here, "conformance.py")));
   FS.writeFile(target + "/heap.py", readFileSync(join(here, "heap.py")));
-  FS.writeFile("/exp_vectors.json", readFileSync(join(here, "exp_vectors.json")));
+  for (const vectors of ["exp_vectors.json", "exp_vectors_binary32.json"]) {
+    FS.writeFile("/" + vectors, readFileSync(join(here, vectors)));
+  }
   mkdir("/golden");
   for (const name of names) {
     FS.writeFile("/golden/" + name, readFileSync(join(goldenDir, name)));
@@ -41,7 +43,7 @@ function copyInto(FS, mkdir, target) {
 
 const software = options.software ? "True" : "None";
 const check = "import conformance\nok = conformance.main('/golden', " + JSON.stringify(names) +
-  ", '/exp_vectors.json', " + software + ")\n";
+  ", ['/exp_vectors.json', '/exp_vectors_binary32.json'], " + software + ")\n";
 
 // heap.py's figures, one Python call at a time: MicroPython's WebAssembly build frees
 // nothing while Python runs, and only a collection in a call of its own, twice, frees

@@ -1,9 +1,14 @@
 """The conformance runner: every golden scenario, run by ann_ref as it is, on every
 runtime — CPython 3.8 to 3.13 (pyenv), PyPy 3, MicroPython and Pyodide (npm, under
-Node.js) — with the bits compared to the golden files.
+Node.js), and MicroPython's unix port built by tools/micropython.py in the float formats
+and word sizes of boards (micropython-single-32bit and the others of UNIX_BUILDS) — with
+the bits compared to the golden files.
 
     python3 tests/runtimes/runtimes.py            # every runtime found: table of timings
-    python3 tests/runtimes/runtimes.py pypy3 micropython
+    python3 tests/runtimes/runtimes.py pypy3 micropython micropython-single-32bit
+
+A unix build is found once built (python3 tools/micropython.py builds them all); named
+here, it is built first if it is not.
 
 A runtime that is not installed is reported as such; tests/test_runtimes.py turns that
 into a failure when ANN_REF_ALL_RUNTIMES=1 (as .ci/run sets it). run() also stages the
@@ -23,6 +28,37 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 GOLDEN = os.path.join(ROOT, "golden")
 NODE_RUNTIMES = ("micropython", "pyodide")
+EXP_VECTORS = [os.path.join(HERE, "exp_vectors.json"), os.path.join(HERE, "exp_vectors_binary32.json")]
+
+
+def tool(name):
+    """tools/NAME.py, loaded under a name of its own ("tools_NAME"): the runtime called
+    micropython, and tests/runtimes/heap.py, must not stand for them."""
+    import importlib.util
+    module = sys.modules.get("tools_" + name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location("tools_" + name,
+                                                      os.path.join(ROOT, "tools", name + ".py"))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules["tools_" + name] = module
+    return module
+
+
+def unix_builds():
+    """{runtime name: variant of tools/micropython.py}: micropython-double, ..."""
+    return dict(("micropython-" + v.name, v.name) for v in tool("micropython").VARIANTS)
+
+
+UNIX_BUILDS = sorted(unix_builds())
+
+
+def unix_binary(runtime, build=False):
+    """The binary of a unix build: the cached one, or, with build=True, built if it is not
+    (tools/micropython.py's Unavailable or BuildError otherwise)."""
+    micropython = tool("micropython")
+    variant = unix_builds()[runtime]
+    return micropython.build(variant) if build else micropython.cached(variant)
 
 
 def golden_names():
@@ -52,6 +88,7 @@ def available():
             names.append("micropython")
         if os.path.isdir(os.path.join(modules, "pyodide")):
             names.append("pyodide")
+    names += [r for r in UNIX_BUILDS if unix_binary(r)]
     return names
 
 
@@ -80,8 +117,12 @@ def command(runtime, names, folder=GOLDEN, package=ROOT, options=()):
     if runtime in NODE_RUNTIMES:
         return ["node", os.path.join(HERE, "run.mjs"), runtime] + list(options) + [
             package, folder] + names
-    return [pythons()[runtime], os.path.join(HERE, "conformance.py")] + list(options) + [
-        folder, os.path.join(HERE, "exp_vectors.json")] + names
+    if runtime in UNIX_BUILDS:
+        interpreter = unix_binary(runtime, build=True)
+    else:
+        interpreter = pythons()[runtime]
+    return [interpreter, os.path.join(HERE, "conformance.py")] + list(options) + [
+        folder, ",".join(EXP_VECTORS)] + names
 
 
 class Result:
@@ -92,8 +133,13 @@ class Result:
     @property
     def ok(self):
         return (self.status == 0 and self.summary() is not None
-                and " 0 differ, 0 skipped" in self.summary()
-                and any(l.startswith("exp: ") and "agree" in l for l in self.lines))
+                and " 0 differ, 0 skipped" in self.summary() and self.exp_agreeing() > 0)
+
+    def exp_agreeing(self):
+        """How many exp arguments agree (conformance.py's exp line), 0 if none or no line."""
+        line = next((l for l in self.lines if l.startswith("exp: ")), "")
+        match = re.match(r"exp: (\d+) arguments agree", line)
+        return int(match.group(1)) if match else 0
 
     def summary(self):
         return next((l for l in self.lines if l.startswith("conformance: ")), None)
@@ -119,7 +165,8 @@ def run(runtime, names=None, folder=GOLDEN, timeout=1800, env=None, mpy=False,
         stage_core(package, mpy)
         if stage:
             stage(package)
-        env = dict(os.environ, PYTHONPATH=package, **(env or {}))
+        # MICROPYPATH: where the unix port imports from, as PYTHONPATH for the others
+        env = dict(os.environ, PYTHONPATH=package, MICROPYPATH=package, **(env or {}))
         start = time.perf_counter()
         p = subprocess.run(command(runtime, names, folder, package, options), cwd=package,
                            env=env, capture_output=True, text=True, timeout=timeout)
@@ -145,15 +192,27 @@ VERSION_PROBE = ("import sys, platform; print('runtime: %s %s' % "
 def describe(runtime):
     if runtime in NODE_RUNTIMES:
         return None
+    if runtime in UNIX_BUILDS:
+        variant = tool("micropython").BY_NAME[unix_builds()[runtime]]
+        return "MicroPython 1.27.0 unix port, %s" % variant.summary
     return subprocess.run([pythons()[runtime], "-c", VERSION_PROBE], capture_output=True,
                           text=True).stdout.strip()[len("runtime: "):]
 
 
 def main(wanted):
     runtimes = wanted or available()
+    micropython = tool("micropython")
+    for r in [r for r in wanted if r in UNIX_BUILDS and not unix_binary(r)]:
+        print("%s: building it (tools/micropython.py)" % r)
+        sys.stdout.flush()
+        try:
+            unix_binary(r, build=True)
+        except (micropython.Unavailable, micropython.BuildError) as e:
+            print("%s: cannot be built: %s" % (r, e))
     missing = [r for r in wanted if r not in available()]
     for r in missing:
-        print("%s: not installed" % r)
+        if r not in UNIX_BUILDS:
+            print("%s: not installed" % r)
     rows, failed = [], bool(missing)
     for runtime in [r for r in runtimes if r not in missing]:
         result = run(runtime)
