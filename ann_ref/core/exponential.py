@@ -38,7 +38,17 @@ try:
     _bit_length = int.bit_length
 except AttributeError:                    # MicroPython's int has no bit_length
     def _bit_length(n):
-        return len(bin(n)) - 2            # n > 0 here
+        """The number of bits of n > 0, by shifts and comparisons (len(bin(n)) - 2
+        would write out every bit: 8 µs for 53 bits in MicroPython, 20 times this)."""
+        k = 1
+        while n >> 64:
+            n >>= 64
+            k += 64
+        for s in (32, 16, 8, 4, 2, 1):
+            if n >> s:
+                n >>= s
+                k += s
+        return k
 
 
 # --- exact conversions between floats and integers -----------------------------------
@@ -67,25 +77,30 @@ def _to_bits(N, E):
         sign, N = 0x8000000000000000, -N
     if N == 0:
         return sign
-    shift = _bit_length(N) - 53           # drop bits beyond 53 significant ones,
-    if E + shift < -1074:                 # or beyond 2^-1074 for a subnormal
-        shift = -1074 - E
-    if shift > 0:
-        q = N >> shift
-        rest = N - (q << shift)
-        half = 1 << (shift - 1)
-        if rest > half or (rest == half and q & 1):
+    return sign | _round(N, _bit_length(N) - 1, E)
+
+
+def _round(N, L, E):
+    """The bit pattern of N * 2**E rounded to nearest, ties to even, for an integer N
+    with 2**L <= N < 2**(L + 1): what _to_bits does once it knows L, which the
+    operations of softfloat.py know without counting bits."""
+    field = L + E + 1023                  # the exponent field, if the result is normal
+    s = L - 52                            # drop bits beyond 53 significant ones,
+    if field < 1:                         # or beyond 2^-1074 for a subnormal
+        s += 1 - field
+        field = 1
+    if s > 0:
+        q = N >> s
+        rest = N - (q << s)
+        half = 1 << (s - 1)
+        if rest > half or rest == half and q & 1:
             q += 1
     else:
-        q = N << -shift
-    E += shift
-    if q >> 53:                           # rounding carried into a 54th bit
-        q >>= 1
-        E += 1
-    n = ((E + 1074) << 52) + q            # exponent field and fraction at once
-    if n >= INF_BITS:
+        q = N << -s
+    n = ((field - 1) << 52) + q           # a carry out of q's 53 bits (q = 2^53) adds
+    if n >= INF_BITS:                     # one to the exponent, as it should
         n = INF_BITS
-    return sign | n
+    return n
 
 
 def _to_float(N, E):
@@ -151,11 +166,22 @@ def _tables(Q=128):
     return _to_float(top, -Q), _to_float(rest, -Q), 256.0 / _to_float(ln2, -Q), Th, Tl
 
 
-_L1, _L2, _INV, _TH, _TL = _tables()     # _TH[j] + _TL[j] = 2^(j/256)
-if sys.implementation.name != "micropython":
-    # CPython reads a list's item without making a float, where array makes one per
-    # read: 7 % of exp's time, for 16 KB. MicroPython keeps the 4 KB of array('d').
-    _TH, _TL = list(_TH), list(_TL)
+# _TH[j] + _TL[j] = 2^(j/256), and L1, L2, 256/ln2: made by _load_tables() when exp is
+# first called. Where float is not binary64 (most boards) it never is, and neither the
+# 4 KB of tables nor the integers that derive them take any heap.
+_L1 = _L2 = _INV = _TH = _TL = None
+
+
+def _load_tables():
+    global _L1, _L2, _INV, _TH, _TL
+    L1, L2, INV, TH, TL = _tables()
+    if sys.implementation.name != "micropython":
+        # CPython reads a list's item without making a float, where array makes one per
+        # read: 7 % of exp's time, for 16 KB. MicroPython keeps the 4 KB of array('d').
+        TH, TL = list(TH), list(TL)
+    _L1, _L2, _INV, _TH, _TL = L1, L2, INV, TH, TL
+
+
 _ldexp = math.ldexp                       # exact for normal results
 _SPLIT = 98304.0                          # 1.5 * 2^16: (r + _SPLIT) - _SPLIT rounds r to 2^-36
 _FAST = 1.0 / 64                          # the fast path's rounding margin, 2^-6
@@ -179,6 +205,8 @@ def exp(x):
         if x != x:
             return x
         return INF if x > 0.0 else 0.0    # e^x > MAX + ulp/2, or e^x < 2^-1075
+    if _TH is None:
+        _load_tables()
     # x = kk*ln2/256 + r, kk = 256k + j, |r| <= ln2/512: e^x = 2^k * 2^(j/256) * e^r
     kk = round(x * _INV)
     r = (x - kk * _L1) - kk * _L2         # x - kk*L1 is exact: see the note at the end
