@@ -64,8 +64,54 @@ def operands(rng, count):
     return pairs
 
 
-OPS = [("+", softfloat.add, lambda u, v: u + v),
-       ("*", softfloat.mul, lambda u, v: u * v)]
+def normal_pairs(rng, count):
+    """Pairs of normal numbers where the operators' fast paths decide: every exponent
+    difference an addition can have (0 to 60, beyond the 55 past which it returns the
+    larger operand), significands near powers of two (carries, cancellation), sums
+    and products that overflow, products and quotients at the edge of the normal
+    range, and exact ties."""
+    pairs = []
+    for _ in range(count):
+        eu = rng.randrange(1, 2047)
+        d = rng.randrange(0, 61)
+        ev = min(max(eu - d if rng.randrange(2) else eu + d, 1), 2046)
+        fu, fv = rng.getrandbits(52), rng.getrandbits(52)
+        kind = rng.randrange(7)
+        if kind == 1:                     # all ones, or nearly zero: carries, cancellation
+            fu = (1 << 52) - 1 - rng.randrange(4)
+            fv = rng.randrange(4) if rng.randrange(2) else (1 << 52) - 1 - rng.randrange(4)
+        elif kind == 2:                   # large: sums and products that overflow
+            eu, ev = rng.randrange(2040, 2047), rng.randrange(1020, 2047)
+        elif kind == 3:                   # products and quotients near 2^-1022
+            eu, ev = rng.randrange(1, 30), rng.randrange(990, 1060)
+        elif kind == 4:                   # short significands: exact results, ties
+            fu &= -(1 << rng.randrange(30, 53))
+            fv &= -(1 << rng.randrange(30, 53))
+        u = f(rng.getrandbits(1) << 63 | eu << 52 | fu)
+        v = f(rng.getrandbits(1) << 63 | ev << 52 | fv)
+        if kind == 5:                     # results that round up to the next power of two
+            sign = rng.choice((1.0, -1.0))
+            e = rng.randrange(-1000, 1000)
+            top = (2.0 - 2.0 ** -52) * 2.0 ** e
+            c = rng.randrange(1, 1 << 25)
+            u, v = rng.choice([
+                (sign * top, sign * 2.0 ** (e - 53 - rng.randrange(2))),   # sums
+                (sign * (2.0 - 2.0 * c * 2.0 ** -52) * 2.0 ** e,             # products
+                 rng.choice((1.0, -1.0)) * (1.0 + c * 2.0 ** -52))])
+        pairs.append((u, v) if rng.randrange(2) else (v, u))
+    return pairs
+
+
+def python_add(u, v):
+    return u + v
+
+
+def python_mul(u, v):
+    return u * v
+
+
+OPS = [("+", softfloat.add, python_add),
+       ("*", softfloat.mul, python_mul)]
 
 
 def python_div(u, v):
@@ -78,20 +124,57 @@ def python_div(u, v):
         return float("inf") if (b(u) ^ b(v)) >> 63 == 0 else float("-inf")
 
 
+def held_as_decoded(x):
+    """Whether an operator's result is held as Binary64(n) holds its bits n, as the
+    next operation expects (a significand of 53 bits, not 54 after a carry)."""
+    return x.n & 0x7FFFFFFFFFFFFFFF > 0x7FF0000000000000 or (x.m, x.e) == (
+        Binary64(x.n).m, Binary64(x.n).e)
+
+
+OPERATORS = {"+": lambda U, V: U + V, "*": lambda U, V: U * V, "/": lambda U, V: U / V,
+             "-": lambda U, V: U - V}
+
+
 @pytest.mark.parametrize("name,soft,hard", OPS + [("/", softfloat.div, python_div)])
 def test_each_operation_is_the_correctly_rounded_one(name, soft, hard):
+    """The function on bits, and the operator on Binary64 numbers, whose fast path for
+    normal operands is separate code."""
     rng = random.Random(20240 + ord(name))
+    operator = OPERATORS[name]
     wrong = []
-    for u, v in operands(rng, 20000):
+    for u, v in operands(rng, 20000) + normal_pairs(rng, 20000):
+        expected = hard(u, v)
         got = soft(b(u), b(v))
-        if not same(got, hard(u, v)):
-            wrong.append("%r %s %r: %016x, expected %r" % (u, name, v, got, hard(u, v)))
+        if not same(got, expected):
+            wrong.append("%r %s %r: %016x, expected %r" % (u, name, v, got, expected))
+        result = operator(Binary64(b(u)), Binary64(b(v)))
+        got = result.n
+        if not same(got, expected):
+            wrong.append("Binary64: %r %s %r: %016x, expected %r" % (u, name, v, got, expected))
+        elif not held_as_decoded(result):
+            wrong.append("Binary64: %r %s %r: held as %r" % (u, name, v, (result.m, result.e)))
+    assert not wrong, "\n".join(wrong[:10])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,hard", [("+", python_add), ("-", lambda u, v: u - v),
+                                       ("*", python_mul), ("/", python_div)])
+def test_each_operator_on_a_million_hard_operands(name, hard):
+    rng = random.Random(4000 + ord(name))
+    operator = OPERATORS[name]
+    wrong = []
+    for _ in range(10):
+        for u, v in operands(rng, 50000) + normal_pairs(rng, 50000):
+            result = operator(Binary64(b(u)), Binary64(b(v)))
+            got = result.n
+            if not same(got, hard(u, v)) or not held_as_decoded(result):
+                wrong.append("%r %s %r: %016x, expected %r" % (u, name, v, got, hard(u, v)))
     assert not wrong, "\n".join(wrong[:10])
 
 
 def test_subtraction_and_negation():
     rng = random.Random(7)
-    for u, v in operands(rng, 3000):
+    for u, v in operands(rng, 3000) + normal_pairs(rng, 3000):
         assert same((Binary64(b(u)) - Binary64(b(v))).n, u - v), (u, v)
         assert (-Binary64(b(u))).n == b(-u) or u != u
     # the spec's signs of zero: u - u = +0.0; -0.0 - 0.0 = -0.0; -0.0 + 0.0 = +0.0
