@@ -15,7 +15,7 @@ step, nothing having been collected during it (an upper bound of what it needs a
 --smallest finds by bisection the smallest `micropython -X heapsize=N` (a multiple of the
 step) in which a run succeeds, the core imported from .mpy files: `import ann_ref`, and
 each golden scenario through trace_bits to its golden bits (tests/runtimes/fits.py, with
-conformance.py, compiled to .mpy too so that compiling them costs no heap). The heap is
+goldens.py, compiled to .mpy too so that compiling them costs no heap). The heap is
 the interpreter's whole heap, what a board's firmware sets aside for Python, collected as
 it fills: a figure here is what a board needs free, not what a run keeps alive. It
 prints a Markdown table, one column per build; a run whose bits differ at any size shows
@@ -59,10 +59,10 @@ MOST = 64 << 20                 # a run that does not fit in 64 MiB is reported 
 
 
 def stage_fits(package):
-    """The core as .mpy files, and conformance.py and fits.py compiled beside them."""
+    """The core as .mpy files, and goldens.py and fits.py compiled beside them."""
     runtimes.stage_core(package, mpy=True)
     cross = runtimes.tool("mpy").mpy_cross()
-    for name in ("conformance", "fits"):
+    for name in ("goldens", "fits"):
         p = subprocess.run(cross + ["-s", name + ".py", "-o", os.path.join(package, name + ".mpy"),
                                     os.path.join(runtimes.HERE, name + ".py")],
                            capture_output=True, text=True)

@@ -28,7 +28,6 @@ import sys
 from array import array
 
 from .bits import CANONICAL_NAN, bits_to_float, float_to_bits
-from .numbers import real
 
 INF_BITS = 0x7FF0000000000000
 INF = bits_to_float(INF_BITS)
@@ -199,8 +198,9 @@ def exp(x):
     """e^x correctly rounded: exp(inf) = inf, exp(-inf) = 0.0, NaN gives NaN, overflow
     gives inf, underflow the correctly rounded subnormal or 0.0. An int is taken as the
     nearest binary64 (numbers.real); anything else, bool included, is a TypeError."""
-    if type(x) is not float:
-        x = real("x", x)                  # ints: the nearest binary64; others refused
+    if type(x) is not float:              # ints: the nearest binary64; others refused
+        from .numbers import real         # here: exp_bits, all a board uses, needs none
+        x = real("x", x)
     if not -745.14 <= x <= 709.79:        # also NaN
         if x != x:
             return x

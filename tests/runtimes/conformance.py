@@ -1,8 +1,8 @@
 """The conformance check that runs inside each runtime (CPython, PyPy, MicroPython,
 Pyodide): ann_ref.exp on the vectors of exp_vectors.json, then every golden scenario run
-with ann_ref as it is, the bits of every state compared with the golden file's. Only
-json, struct and time are needed, and of the core only its two entry points, exp and
-trace_bits.
+with ann_ref as it is, the bits of every state compared with the golden file's
+(goldens.py). Only json, struct and time are needed, and of the core only its two entry
+points, exp and trace_bits.
 
     import conformance; conformance.main("golden", ["article.json", ...], ["exp_vectors.json"])
 
@@ -20,8 +20,9 @@ import struct
 import sys
 import time
 
+from goldens import check
+
 from ann_ref import exp
-from ann_ref.core.trace import trace_bits
 
 
 def float_of(h):
@@ -45,60 +46,6 @@ def _clock():
         return time.ticks_ms() / 1000.0        # MicroPython
     except AttributeError:
         return time.perf_counter()
-
-
-def scenario_and_entries(path):
-    """Read a golden file line by line (one trace entry per line, as golden files are
-    written), so that a small heap holds one entry at a time."""
-    scenario = None
-    with open(path) as f:
-        in_trace = False
-        for line in f:
-            line = line.rstrip()
-            if line.startswith('"scenario": '):
-                scenario = json.loads(line[len('"scenario": '):].rstrip(","))
-            elif line == '"trace": [':
-                in_trace = True
-                yield scenario
-            elif in_trace and line.startswith("{"):
-                yield json.loads(line.rstrip(","))
-            elif in_trace:
-                in_trace = False
-
-
-def check(path, software=None):
-    """(agree, iterations, message) for one golden file; software as trace_bits has it."""
-    entries = scenario_and_entries(path)
-    scenario = next(entries)
-    k = -1
-    for k, (W, b) in enumerate(trace_bits(scenario, software)):
-        expected = next(entries, None)
-        if expected is None:
-            return False, k, "the golden file ends at iteration %d" % (k - 1)
-        if expected["bits"]["b"] != b:
-            return False, k, "iteration %d differs in b: expected %s, obtained %s" % (
-                k, expected["bits"]["b"], b)
-        if expected["bits"]["W"] != W:
-            return False, k, "iteration %d differs in W%s" % (k, first_difference(
-                expected["bits"]["W"], W))
-    if next(entries, None) is not None:
-        return False, k, "the golden file has more than %d iterations" % (k + 1)
-    return True, k + 1, ""
-
-
-def first_difference(expected, obtained):
-    """Where two matrices of bit patterns first differ: "[i][j]: expected E, obtained O"."""
-    if len(expected) != len(obtained):
-        return ": expected %d rows, obtained %d" % (len(expected), len(obtained))
-    for i in range(len(expected)):
-        if len(expected[i]) != len(obtained[i]):
-            return "[%d]: expected %d columns, obtained %d" % (
-                i, len(expected[i]), len(obtained[i]))
-        for j in range(len(expected[i])):
-            if expected[i][j] != obtained[i][j]:
-                return "[%d][%d]: expected %s, obtained %s" % (
-                    i, j, expected[i][j], obtained[i][j])
-    return ""
 
 
 def check_exp(paths):

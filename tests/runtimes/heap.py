@@ -58,7 +58,7 @@ def start_article():
 def prepare_scenario(folder, name):
     """Read a golden scenario's object (not its trace) before the mark."""
     global _scenario
-    from conformance import scenario_and_entries
+    from goldens import scenario_and_entries
     from ann_ref.core import trace    # noqa: F401
     entries = scenario_and_entries(folder + "/" + name)
     _scenario = next(entries)

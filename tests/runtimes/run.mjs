@@ -30,7 +30,9 @@ function copyInto(FS, mkdir, target) {
       }
     }
   }
-  FS.writeFile(target + "/conformance.py", readFileSync(join(here, "conformance.py")));
+  for (const name of ["conformance.py", "goldens.py"]) {
+    FS.writeFile(target + "/" + name, readFileSync(join(here, name)));
+  }
   FS.writeFile(target + "/heap.py", readFileSync(join(here, "heap.py")));
   for (const vectors of ["exp_vectors.json", "exp_vectors_binary32.json"]) {
     FS.writeFile("/" + vectors, readFileSync(join(here, vectors)));
