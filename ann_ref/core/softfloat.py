@@ -125,7 +125,8 @@ class Binary64:
     normal number is held as its exponent e (-1022 to 1023, the field less 1023) and
     its significand m with the hidden bit and the number's sign (2^52 <= |m| < 2^53):
     its value is m * 2**(e - 52), and integer arithmetic handles the signs. Any other
-    number has e = -1023 (zero, subnormal) or 1024 (inf, NaN) and m its bit pattern.
+    number has m its bit pattern and e above 1023, so that one comparison tells a
+    normal number: 1024 (inf, NaN) or 1025 (zero, subnormal).
 
     Mixed with a float or an int (the model's 1.0, 0.5 and m), that operand is taken
     exactly. Comparisons follow IEEE-754: a NaN is unordered, -0.0 == +0.0."""
@@ -139,13 +140,14 @@ class Binary64:
             self.m = -m if n & SIGN else m
         else:
             self.m = n
+            e = 1025 if e < 0 else 1024
         self.e = e
 
     @property
     def n(self):
         """The 64-bit pattern."""
         e, m = self.e, self.m
-        if -1023 < e < 1024:
+        if e < 1024:
             return ((e + 1022) << 52) + m if m > 0 else SIGN | ((e + 1022) << 52) - m
         return m
 
@@ -168,15 +170,15 @@ class Binary64:
     def __neg__(self):
         r = _new(Binary64)
         e = r.e = self.e
-        r.m = -self.m if -1023 < e < 1024 else self.m ^ SIGN
+        r.m = -self.m if e < 1024 else self.m ^ SIGN
         return r
 
     def __add__(self, other):
         if type(other) is not Binary64:
             return _mixed(add, self, other, False)
         ea, eb = self.e, other.e
-        if -1023 < ea < 1024:
-            if -1023 < eb < 1024:
+        if ea < 1024:
+            if eb < 1024:
                 d = ea - eb
                 if d < 0:                 # ea >= eb from here
                     if d < -55:           # |a| < ulp(b)/8: a + b rounds to b
@@ -211,10 +213,10 @@ class Binary64:
                 r.m = q
                 r.e = eb
                 return r
-            if eb == -1023 and other.m & ABS == 0:  # a + 0 is a
+            if eb == 1025 and other.m & ABS == 0:   # a + 0 is a
                 return self
-        elif ea == -1023 and self.m & ABS == 0 and (eb > -1023 or other.m & ABS) and (
-                eb < 1024 or other.m & FRACTION == 0):
+        elif ea == 1025 and self.m & ABS == 0 and (eb != 1025 or other.m & ABS) and (
+                eb != 1024 or other.m & FRACTION == 0):
             return other                  # 0 + b is b (b neither zero nor NaN)
         return _result(add(self.n, other.n))
 
@@ -233,11 +235,16 @@ class Binary64:
         if type(other) is not Binary64:
             return _mixed(mul, self, other, False)
         ea, eb = self.e, other.e
-        if -1023 < ea < 1024:
-            if -1023 < eb < 1024:
+        if ea < 1024:
+            if eb < 1024:
                 mb = other.m
                 if eb == 0 and (mb == HIDDEN or mb == -HIDDEN):     # a * 1, a * -1
-                    return self if mb > 0 else -self
+                    if mb > 0:
+                        return self
+                    r = _new(Binary64)
+                    r.m = -self.m
+                    r.e = ea
+                    return r
                 M = self.m * mb           # 2^104 <= |M| < 2^106
                 # _round(M, 104 or 105, ea + eb - 104) inline, as in __add__
                 if M >= LONG or M <= -LONG:
@@ -259,10 +266,10 @@ class Binary64:
                     r.m = q
                     r.e = e
                     return r
-            elif eb == -1023 and other.m & ABS == 0:    # finite times zero: a zero
+            elif eb == 1025 and other.m & ABS == 0:     # finite times zero: a zero
                 return _ZEROS[(self.m < 0) != (other.m != 0)]
-        elif ea == -1023 and self.m & ABS == 0 and eb < 1024:
-            return _ZEROS[(self.m != 0) != (other.m < 0 if eb > -1023 else other.m >= SIGN)]
+        elif ea == 1025 and self.m & ABS == 0 and eb != 1024:
+            return _ZEROS[(self.m != 0) != (other.m < 0 if eb < 1024 else other.m >= SIGN)]
         return _result(mul(self.n, other.n))   # also any result that is not normal
 
     def __rmul__(self, other):
@@ -272,7 +279,7 @@ class Binary64:
         if type(other) is not Binary64:
             return _mixed(div, self, other, False)
         ea, eb = self.e, other.e
-        if -1023 < ea < 1024 and -1023 < eb < 1024:
+        if ea < 1024 and eb < 1024:
             ma, mb = self.m, other.m
             negative = (ma ^ mb) < 0
             if ma < 0:
@@ -319,7 +326,7 @@ class Binary64:
     def __eq__(self, other):
         if type(other) is Binary64:
             if self.e == other.e and self.m == other.m:   # the same number: equal,
-                return self.e < 1024 or self.m & FRACTION == 0   # unless a NaN
+                return self.e != 1024 or self.m & FRACTION == 0  # unless a NaN
             b = other.n
         else:
             b = _bits_of(other)
@@ -352,6 +359,7 @@ def _result(n):
         r.m = -m if n & SIGN else m
     else:
         r.m = n
+        e = 1025 if e < 0 else 1024
     r.e = e
     return r
 
@@ -371,7 +379,7 @@ def _order(x):
     """An integer that orders the Binary64 x as its value (-0.0 and +0.0 both 0): its
     bit pattern, negated for a negative number; None for a NaN."""
     e, m = x.e, x.m
-    if -1023 < e < 1024:
+    if e < 1024:
         return ((e + 1022) << 52) + m if m > 0 else m - ((e + 1022) << 52)
     if m & ABS > INF:
         return None
@@ -429,7 +437,7 @@ def exp(z):
 
 def _canonical(v):
     """The bits of v, every NaN the canonical one."""
-    if -1023 < v.e < 1024:
+    if v.e < 1024:
         return v.n
     n = v.m
     return NAN if n & ABS > INF else n
