@@ -115,6 +115,28 @@ def sigmoid(z):
     return PARTS["s"](A, z, PARTS["t"](A, z))[0][0]
 
 
+def from_hex(h):
+    """The number whose binary64 bit pattern is the 16 hex digits h, as the functions
+    take it: a float where float is binary64, a Binary64 elsewhere. Exact on every
+    platform, where a decimal like 0.1 is first rounded to binary32 by a board's
+    parser."""
+    if _states is None:
+        _load()
+    if type(h) is not str or len(h) != 16 or h.strip("0123456789abcdefABCDEF"):
+        raise ValueError("h is %s; it must be 16 hex digits (a binary64 bit pattern)"
+                         % _checks.shown(h))
+    return A.from_hex(h)
+
+
+def hex_bits(v):
+    """The 16-hex-digit binary64 bit pattern of the number v (NaN canonical), as golden
+    files write it: of a float, a Binary64, an int (the nearest binary64), whatever the
+    platform."""
+    if _states is None:
+        _load()
+    return A.hex_bits(_checks.number("v", v, A))
+
+
 def dot(P, Q):
     """P·Q of two matrices (lists of rows), every sum left to right from its first term:
     the article's np.dot. Checked: rectangular matrices of real numbers, P's columns as
