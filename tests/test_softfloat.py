@@ -341,3 +341,43 @@ def test_the_public_api_computes_in_software_where_float_is_not_binary64(monkeyp
     assert ann_ref.predict([[0.4], [0.2]], 1, ARTICLE["x"]) == [[1, 1, 1, 1]]
     assert ann_ref.exp(1).hex_bits() == "4005bf0a8b145769"    # e
     assert ann_ref.sigmoid(0).hex_bits() == "3fe0000000000000"  # 0.5
+
+
+@pytest.mark.parametrize("software", [False, True])
+def test_from_hex_and_hex_bits_are_exact_on_either_path(monkeypatch, software):
+    """A program that gives its numbers as bit patterns and prints bits gets the same
+    output on floats and in software (what a binary32 board runs)."""
+    import ann_ref
+    from ann_ref.core import public
+    from ann_ref.core.softfloat import SOFTWARE
+    ann_ref.exp(0)                                     # the core loaded, A chosen
+    if software:
+        monkeypatch.setattr(public, "A", SOFTWARE)
+    kind = Binary64 if software else float
+    for h in ("3fb999999999999a", "8000000000000000", "0000000000000001", "7ff0000000000000",
+              "FFEFFFFFFFFFFFFF"):
+        v = ann_ref.from_hex(h)
+        assert type(v) is kind and ann_ref.hex_bits(v) == h.lower()
+    assert ann_ref.hex_bits(ann_ref.from_hex("7ff0000000000123")) == "7ff8000000000000"
+    assert ann_ref.hex_bits(1) == "3ff0000000000000"
+    assert ann_ref.hex_bits(2 ** 53 + 1) == "4340000000000000"     # the nearest, ties to even
+    for bad in ("3fb99999999999", "3fb999999999999g", " 3fb99999999999a", 0x3fb999999999999a):
+        with pytest.raises(ValueError, match="it must be 16 hex digits"):
+            ann_ref.from_hex(bad)
+    with pytest.raises(TypeError, match="v is '3ff0000000000000' .str., not a real number"):
+        ann_ref.hex_bits("3ff0000000000000")
+
+
+def test_exp_of_a_binary64_is_exp_bits_of_its_bits():
+    """softfloat.exp reads a normal number's significand and exponent directly; at the
+    edges of that (|z| near 2^-54 and 1024) and beyond, it must be exp_bits."""
+    from ann_ref.core.exponential import exp_bits
+    rng = random.Random(3)
+    patterns = [0, 1 << 63, 1, 0x7FF0000000000000, 0xFFF0000000000000, 0x7FF8000000000000,
+                0x000FFFFFFFFFFFFF]
+    for field in list(range(960, 976)) + list(range(1026, 1040)):
+        for _ in range(20):
+            patterns.append(rng.getrandbits(1) << 63 | field << 52 | rng.getrandbits(52))
+        patterns += [field << 52, 1 << 63 | field << 52 | (1 << 52) - 1]
+    for n in patterns:
+        assert softfloat.exp(Binary64(n)).n == exp_bits(n), "%016x" % n

@@ -30,7 +30,7 @@ the exponents. tests/test_softfloat.py checks both against the machine's binary6
 import struct
 
 from .arithmetic import Arithmetic
-from .exponential import _bit_length, _round, exp_bits
+from .exponential import _bit_length, _exp_slow_bits, _round, exp_bits
 
 SIGN = 0x8000000000000000
 ABS = 0x7FFFFFFFFFFFFFFF                  # every bit but the sign
@@ -432,7 +432,10 @@ def _mixed(op, x, other, swap):
 
 def exp(z):
     """e^z correctly rounded, for a Binary64 z (exponential.exp_bits: integers only)."""
-    return _result(exp_bits(z.n))
+    e = z.e
+    if -55 < e < 10:                      # 2^-54 <= |z| < 1024, normal: z = m * 2**(e - 52)
+        return _result(_exp_slow_bits(z.m, e - 52))
+    return _result(exp_bits(z.n))         # e^z is 1.0, 0.0, inf, or NaN
 
 
 def _canonical(v):
