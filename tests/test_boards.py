@@ -203,6 +203,148 @@ def test_a_heap_run_whose_bits_differ_is_reported_as_such(tmp_path):
     assert heap.cell(outcome) == "differs (iteration 100)"
 
 
+# --- the README's board section: its example and its heap table --------------------------
+
+README = os.path.join(ROOT, "README.md")
+EXAMPLE = os.path.join(runtimes.HERE, "board_example.py")
+KB = 1024
+
+
+def board_section():
+    with open(README, encoding="utf-8") as f:
+        text = f.read()
+    start = text.index("### On a board: MicroPython")
+    return text[start:text.index("\n## ", start)]
+
+
+def code_blocks(text):
+    """The fenced blocks of a Markdown text: [(language, body)]."""
+    return re.findall(r"```(\w*)\n(.*?)```", text, re.S)
+
+
+def readme_board_example():
+    """The README's board example, and what it says the example prints (the block
+    right after it)."""
+    blocks = code_blocks(board_section())
+    k = next(i for i, (language, body) in enumerate(blocks)
+             if language == "python" and body.startswith("import ann_ref\n"))
+    return blocks[k][1], blocks[k + 1][1]
+
+
+def printed(binary, package, script, source_path=None):
+    """What a script prints, run by a MicroPython binary (or CPython: binary None)
+    with the package on its path."""
+    if binary is None:
+        command, env = [sys.executable, script], dict(os.environ, PYTHONPATH=package)
+    else:
+        command, env = [binary, script], dict(os.environ, MICROPYPATH=package)
+    p = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return p.stdout
+
+
+def test_the_readme_board_example_is_the_file_the_builds_run():
+    code, _ = readme_board_example()
+    with open(EXAMPLE, encoding="utf-8") as f:
+        assert code == f.read()
+
+
+def test_the_readme_board_example_prints_what_the_readme_says_on_cpython():
+    _, output = readme_board_example()
+    assert printed(None, ROOT, EXAMPLE) == output
+
+
+@pytest.mark.slow
+def test_the_readme_board_example_prints_the_same_on_a_binary32_build(tmp_path):
+    """From .mpy files, as a board runs it, and from source."""
+    binary = built("single-32bit")
+    need(MPY_CROSS_MISSING, mpy_cross_present())
+    _, output = readme_board_example()
+    package = runtimes.stage_core(str(tmp_path / "mpy"), mpy=True)
+    assert printed(binary, package, EXAMPLE) == output
+    assert printed(binary, ROOT, EXAMPLE) == output
+
+
+@pytest.mark.slow
+def test_the_library_example_runs_unchanged_on_a_binary32_build(tmp_path):
+    """The example of "As a library" gives its decimals, which a binary32 build rounds
+    to binary32 as it reads them: it still runs, and predicts what it says; its b is
+    the one the board section gives."""
+    binary = built("single-32bit")
+    with open(README, encoding="utf-8") as f:
+        text = f.read()
+    section = text[text.index("### As a library"):]
+    code = next(body for language, body in code_blocks(section) if language == "python")
+    assert "ann_ref.predict(W, b, [[0, 1, 0, 1], [0, 0, 1, 1]])      # y_pred: [[0, 0, 0, 1]]" in code
+    script = tmp_path / "library.py"
+    script.write_text(code + "print(ann_ref.predict(W, b, [[0, 1, 0, 1], [0, 0, 1, 1]]),"
+                             " ann_ref.hex_bits(b))\n")
+    out = printed(binary, ROOT, str(script)).split()
+    assert " ".join(out[:-1]) == "[[0, 0, 0, 1]]"
+    assert "its b ends at `%s` there" % out[-1] in " ".join(board_section().split())
+
+
+def readme_heap_table():
+    """The README's heap table: its builds, and {row label: [figure per build]}, with
+    the target column's text."""
+    section = board_section()
+    lines = [l for l in section[section.index("**Heap.**"):].splitlines()
+             if l.startswith("|")]
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    builds = header[1:-1]
+    rows = {}
+    for line in lines[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[cells[0]] = [int(c.replace(",", "")) for c in cells[1:-1]], cells[-1]
+    return builds, rows
+
+
+ROWS = {                       # a row of the README's table: the runs whose most it is
+    "`import ann_ref`": lambda name: name == "`import ann_ref`",
+    "the board example below": lambda name: name == "the board example",
+    "the article through `trace_bits` (`article.json`)": lambda name: name == "article.json",
+    "the catalogue's largest: the real-valued scenarios (9 features × 40 samples)":
+        lambda name: name.startswith("real-valued-"),
+    "every other golden scenario, at most": lambda name: name.endswith(".json") and
+        not name.startswith("real-valued-"),
+}
+TARGETS = {"`import ann_ref`": 24 * KB, "the article through `trace_bits` (`article.json`)":
+           40 * KB, "the catalogue's largest: the real-valued scenarios (9 features × 40 "
+           "samples)": 96 * KB}
+
+
+def test_the_readme_heap_table_has_the_rows_the_test_measures():
+    builds, rows = readme_heap_table()
+    assert builds[0] == "single-32bit" and set(builds) <= set(micropython.BY_NAME)
+    assert sorted(rows) == sorted(ROWS)
+    for label, target in TARGETS.items():
+        figures, text = rows[label]
+        assert text == "%d KB: %s" % (target // KB, "met" if figures[0] <= target else
+                                      "missed by %d bytes" % (figures[0] - target)), label
+
+
+@pytest.mark.slow
+def test_the_readme_heap_table_is_what_tools_heap_measures():
+    """Every figure of the README's heap table is within 5 % of what tools/heap.py
+    --smallest measures now, and the targets it says are met are met."""
+    builds, rows = readme_heap_table()
+    for build in builds:
+        built(build)
+    need(MPY_CROSS_MISSING, mpy_cross_present())
+    labels, outcomes = heap.smallest_table(builds)
+    wrong = []
+    for label, (figures, _) in rows.items():
+        for build, written in zip(builds, figures):
+            measured = [outcomes[build, name] for name in labels if ROWS[label](name)]
+            assert measured and all(isinstance(m, int) for m in measured), (label, measured)
+            if abs(written - max(measured)) > 0.05 * max(measured):
+                wrong.append("%s on %s: README %d, measured %d" % (label, build, written,
+                                                                   max(measured)))
+            if build == "single-32bit" and label in TARGETS:
+                assert max(measured) <= TARGETS[label], (label, max(measured))
+    assert not wrong, "the README's heap figures are stale: " + "; ".join(wrong)
+
+
 # --- the tool, on fake tarballs (quick) -------------------------------------------------
 
 def test_the_binary32_exp_vectors_are_the_decimal_references_on_short_floats():

@@ -5,7 +5,7 @@ smallest heap each run fits in, on the unix builds of tools/micropython.py.
     python3 tools/heap.py              # import (per module too), the article's run
     python3 tools/heap.py --catalogue  # also every golden scenario, float and software
     python3 tools/heap.py --smallest [--step=BYTES] [BUILD ...]
-                                       # default: single-32bit and double, to 256 bytes
+                                       # default: the 32-bit builds, to 256 bytes
 
 Figures in bytes: "import" is what `import ann_ref` leaves alive (gc.collect();
 gc.mem_alloc()), "import allocated" all it allocated, garbage included; for a run,
@@ -13,11 +13,13 @@ gc.mem_alloc()), "import allocated" all it allocated, garbage included; for a ru
 step, nothing having been collected during it (an upper bound of what it needs at once).
 
 --smallest finds by bisection the smallest `micropython -X heapsize=N` (a multiple of the
-step) in which a run succeeds, the core imported from .mpy files: `import ann_ref`, and
-each golden scenario through trace_bits to its golden bits (tests/runtimes/fits.py, with
-goldens.py, compiled to .mpy too so that compiling them costs no heap). The heap is
-the interpreter's whole heap, what a board's firmware sets aside for Python, collected as
-it fills: a figure here is what a board needs free, not what a run keeps alive. It
+step) in which a run succeeds, the core imported from .mpy files: `import ann_ref`, the
+README's board example (tests/runtimes/board_example.py), and each golden scenario
+through trace_bits to its golden bits (tests/runtimes/fits.py, with goldens.py, compiled
+to .mpy too so that compiling them costs no heap). The heap is the interpreter's whole
+heap, what a board's firmware sets aside for Python, collected each time an eighth of it
+has been allocated (gc.threshold, see fits.py) and when it is full: a figure here is what
+a board needs free, not what a run keeps alive. It
 prints a Markdown table, one column per build; a run whose bits differ at any size shows
 "differs". A run at a given size always ends the same way, but near the figure success is
 not monotonic in the size (when collections happen, and how the heap fragments, move
@@ -53,16 +55,17 @@ def figures(mpy, options, names, stage=None):
     return runtimes.heap_figures(result)
 
 
-BUILDS = ["single-32bit", "double"]
+BUILDS = ["single-32bit", "single-30bit", "double-32bit"]
 STEP = 256
 MOST = 64 << 20                 # a run that does not fit in 64 MiB is reported as such
 
 
 def stage_fits(package):
-    """The core as .mpy files, and goldens.py and fits.py compiled beside them."""
+    """The core as .mpy files, and goldens.py, board_example.py and fits.py compiled
+    beside them."""
     runtimes.stage_core(package, mpy=True)
     cross = runtimes.tool("mpy").mpy_cross()
-    for name in ("goldens", "fits"):
+    for name in ("goldens", "board_example", "fits"):
         p = subprocess.run(cross + ["-s", name + ".py", "-o", os.path.join(package, name + ".mpy"),
                                     os.path.join(runtimes.HERE, name + ".py")],
                            capture_output=True, text=True)
@@ -113,7 +116,7 @@ def smallest_table(builds, step=STEP, jobs=None):
     """{(build, run label): outcome} for `import ann_ref` and each golden scenario."""
     micropython = runtimes.tool("micropython")
     binaries = dict((b, micropython.build(b)) for b in builds)
-    runs = [("`import ann_ref`", ["import"])] + [
+    runs = [("`import ann_ref`", ["import"]), ("the board example", ["example"])] + [
         (name, ["scenario", os.path.join(runtimes.GOLDEN, name)])
         for name in runtimes.golden_names()]
     with tempfile.TemporaryDirectory(prefix="ann-ref-heap.") as package:
@@ -147,7 +150,8 @@ def print_smallest(argv):
     except (micropython.Unavailable, micropython.BuildError) as e:
         return usage(str(e))
     print("Smallest `-X heapsize` in bytes (to %d) in which each run gets the golden bits, "
-          "the core imported from .mpy files; MicroPython 1.27 unix builds:" % step)
+          "the core imported from .mpy files, gc.threshold(gc.mem_free() // 8); "
+          "MicroPython 1.27 unix builds:" % step)
     print()
     print("| run | %s |" % " | ".join(builds))
     print("|---|%s" % ("---:|" * len(builds)))

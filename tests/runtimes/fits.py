@@ -3,10 +3,11 @@ tools/heap.py --smallest: it prints "fits" when the run succeeded, "DIFFERS: ...
 state's bits are not the golden file's; a heap too small ends it with a MemoryError.
 
     micropython -X heapsize=N -m fits import                # import ann_ref
+    micropython -X heapsize=N -m fits example               # the README's board example
     micropython -X heapsize=N -m fits scenario GOLDEN_FILE  # trace_bits to the golden bits
 
-Compiled to .mpy beside the core's .mpy files and goldens.mpy, so that compiling them
-takes nothing from the heap measured.
+Compiled to .mpy beside the core's .mpy files, goldens.mpy and board_example.mpy, so
+that compiling them takes nothing from the heap measured.
 
 A run sets gc.threshold to an eighth of the heap left free: MicroPython then collects
 each time that much has been allocated, not only when an allocation fails. Collecting
@@ -24,6 +25,8 @@ def main(argv):
     gc.threshold(gc.mem_free() // 8)
     if argv[0] == "import":
         import ann_ref  # noqa: F401
+    elif argv[0] == "example":
+        import board_example  # noqa: F401
     else:
         from goldens import check
         ok, _, message = check(argv[1])

@@ -50,8 +50,9 @@ def start_article():
     from ann_ref.core.datasets import ARTICLE
     from ann_ref.core.training import states
     p = ARTICLE
-    _run = states(*problem(p["x"], p["y"], p["W"], p["b"], p["learning_rate"],
-                           p["iterations"], "threshold"))
+    # states() is a Trajectory, iterable once; advance() takes one state at a time
+    _run = iter(states(*problem(p["x"], p["y"], p["W"], p["b"], p["learning_rate"],
+                                p["iterations"], "threshold")))
     _alive = _peak = 0
 
 
@@ -69,7 +70,7 @@ def start_scenario(software=None):
     """The prepared scenario through trace_bits."""
     global _run, _alive, _peak
     from ann_ref.core.trace import trace_bits
-    _run = trace_bits(_scenario, software)
+    _run = iter(trace_bits(_scenario, software))
     _alive = _peak = 0
 
 
