@@ -5,6 +5,10 @@
                                                       # double build (tools/micropython.py)
     python3 benchmarks/bench_soft.py --quick          # fewer rounds
 
+With --micropython it also gives the article's time through trace_bits on the 32-bit
+binary32 build (single-32bit), a board's arithmetic: there trace_bits takes the
+software path by itself.
+
 The float path is what runs wherever float is binary64; the software path is what a
 single-precision board runs. Both run the same scenario through trace_bits, the core's
 entry point, and the ratio software / float is what to read. The machine is shared and
@@ -40,12 +44,14 @@ import runtimes  # noqa: E402
 
 TARGET = 20                       # software / float, at most, per scenario
 MICROPYTHON_BUILD = "double"      # the unix build where both paths run
+BOARD_BUILD = "single-32bit"      # a board's: 32-bit words, binary32 floats
 
 # what runs inside MicroPython: the scenario's runs, `warm` of them untimed by the
 # parent's subtraction (see the module's note)
 CHILD = """import json, sys
 from ann_ref.core.trace import trace_bits
-path, software, runs = sys.argv[1], sys.argv[2] == "software", int(sys.argv[3])
+path, runs = sys.argv[1], int(sys.argv[3])
+software = {"software": True, "float": False}.get(sys.argv[2])   # else trace_bits chooses
 with open(path) as f:
     for line in f:
         if line.startswith('"scenario": '):
@@ -167,6 +173,33 @@ def micropython_scenarios(names, rounds):
     return worst
 
 
+def board_article(rounds):
+    """The article through trace_bits on the board build, in CPU time: what a board's
+    arithmetic costs, where no float path is there to compare with."""
+    micropython = runtimes.tool("micropython")
+    try:
+        binary = micropython.build(BOARD_BUILD)
+    except (micropython.Unavailable, micropython.BuildError) as e:
+        print("MicroPython %s: not measured: %s" % (BOARD_BUILD, e))
+        return
+    with tempfile.TemporaryDirectory(prefix="ann-ref-bench.") as package:
+        runtimes.stage_core(package, mpy=True)
+        with open(os.path.join(package, "bench_child.py"), "w") as f:
+            f.write(CHILD)
+        env = dict(os.environ, MICROPYPATH=package)
+        path = os.path.join(ROOT, "golden", "article.json")
+
+        def run(count):
+            return cpu_seconds([binary, os.path.join(package, "bench_child.py"), path,
+                                "default", str(count)], env)
+        count = 10
+        times = sorted((run(count) - run(0)) / count for _ in range(rounds))
+        print("MicroPython 1.27 unix port, %s build: the article through trace_bits "
+              "(software path) %.1f ms (%.1f–%.1f)" % (
+                  BOARD_BUILD, statistics.median(times) * 1e3, times[0] * 1e3,
+                  times[-1] * 1e3))
+
+
 def main(argv):
     quick = "--quick" in argv
     names = runtimes.golden_names()
@@ -180,6 +213,7 @@ def main(argv):
         if worst is not None:
             print("MicroPython: the most software / float of a scenario is %.1f× (target ≤ %d×)"
                   % (worst, TARGET))
+        board_article(3 if quick else 5)
 
 
 if __name__ == "__main__":
