@@ -149,9 +149,9 @@ def test_the_first_line_decides_json_lines():
 
 # --- the header ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("spec, accepted", [(1, True), (2, False), (0, False), ("1", False),
-                                            (True, False), (1.0, False)])
-def test_only_spec_version_1_is_read(spec, accepted):
+@pytest.mark.parametrize("spec, accepted", [(1, True), (2, True), (3, False), (0, False),
+                                            ("1", False), (True, False), (1.0, False)])
+def test_only_spec_versions_1_and_2_are_read(spec, accepted):
     doc = read_article()
     doc["spec"] = spec
     text = json.dumps(doc)
@@ -161,17 +161,17 @@ def test_only_spec_version_1_is_read(spec, accepted):
     with pytest.raises(FormatError) as e:
         document(text, GOLDEN)
     assert str(e.value).startswith("doc.json: $.spec: spec is %s; this reader knows spec "
-                                   "version 1" % json.dumps(spec))
+                                   "versions 1 and 2" % json.dumps(spec))
 
 
-def test_verify_refuses_spec_2_in_one_line(tmp_path):
-    bad = tmp_path / "spec2.json"
+def test_verify_refuses_spec_3_in_one_line(tmp_path):
+    bad = tmp_path / "spec3.json"
     with open(ARTICLE, encoding="utf-8") as f:
-        bad.write_text(f.read().replace('"spec": 1,', '"spec": 2,'))
+        bad.write_text(f.read().replace('"spec": 1,', '"spec": 3,'))
     for args in ((str(bad), ARTICLE), (ARTICLE, str(bad))):
         status, out, err = cli("verify", *args)
         assert out == ""
-        assert_one_line_error(status, err, "spec2.json: $.spec: spec is 2")
+        assert_one_line_error(status, err, "spec3.json: $.spec: spec is 3")
 
 
 def scenario_document(**changes):
@@ -275,7 +275,7 @@ MUTATIONS = [
 
 
 def test_the_bulk_test_accepts_nothing_the_rules_refuse():
-    """One validator: on every entry, changed or not, the bulk test either declines
+    """The rules decide: on every entry, changed or not, the bulk test either declines
     (None) or gives exactly what the rules give; and entry() is always the rules' verdict."""
     rng = random.Random(12)
     shapes = [(2, 1), (1, 1), (2, 3), (3, 2)]
@@ -294,10 +294,10 @@ def test_the_bulk_test_accepts_nothing_the_rules_refuse():
                     json.loads(text), 7)
             except FormatError as e:
                 expected = str(e)
-            usual = entries._usual(json.loads(text), 7)
+            usual = entries._bulk([json.loads(text)], 7)
             if usual is not None:
                 bulk += 1
-                assert usual == expected, text
+                assert usual == [expected], text
             try:
                 got = entries.entry(json.loads(text), 7)
             except FormatError as e:
@@ -314,7 +314,7 @@ def test_every_golden_entry_takes_the_bulk_test():
         W = doc["scenario"]["W"]
         entries = validate.Entries("f", GOLDEN, "$.trace", (len(W), len(W[0])))
         for k, entry in enumerate(doc["trace"]):
-            assert entries._usual(entry, k) is not None, (name, k)
+            assert entries._bulk([entry], k) is not None, (name, k)
 
 
 def judged(check):

@@ -15,8 +15,8 @@ from . import exptable
 from .scenarios import NOTES, SCENARIOS
 from ..core.checks import problem
 from ..errors import AnnRefError, FormatError, OutputError
-from ..formats.writer import FORMAT, SPEC_VERSION, VERSION, scenario_object, write_document
-from ..core.training import states
+from ..formats.writer import write_document
+from .document import header as document_header, header_members, trajectory
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "ann-ref-golden-manifest"
@@ -30,31 +30,19 @@ def default_dir():
     return _CHECKOUT if os.path.exists(os.path.join(_CHECKOUT, MANIFEST)) else "golden"
 
 
-def header_members(scenario, description=None, flags=None, notes=None):
-    """The top-level members of a document, all but the trace."""
-    head = {"format": FORMAT, "version": VERSION, "spec": SPEC_VERSION,
-            "generator": "ann_ref", "scenario": scenario}
-    for key, value in (("description", description), ("flags", flags), ("notes", notes)):
-        if value is not None:
-            head[key] = value
-    return head
-
-
-def header(s):
-    """The header of a catalogue scenario's golden file, and the checked inputs to run
-    it with."""
+def checked(s):
+    """A catalogue scenario as the reader gives one: its inputs checked, as floats."""
     x, y, W, b, a, n, variant = problem(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
                                         s["iterations"], s["variant"])
-    head = header_members(scenario_object(s["name"], variant, x, y, W, b, a, n),
-                          s["description"], s["flags"], {f: NOTES[f] for f in s["flags"]})
-    return head, (x, y, W, b, a, n, variant)
+    return dict(s, x=x, y=y, W=W, b=b, learning_rate=a, iterations=n, variant=variant)
 
 
 def render(s):
     """The bytes of one golden file."""
-    head, args = header(s)
+    c = checked(s)
+    head = document_header(c, s["description"], s["flags"], {f: NOTES[f] for f in s["flags"]})
     out = io.StringIO()
-    write_document(out, head, states(*args))
+    write_document(out, head, trajectory(c))
     return out.getvalue().encode("utf-8")
 
 

@@ -6,7 +6,7 @@ import os
 from collections import OrderedDict
 
 from .. import __version__
-from ..catalogue.golden import header_members
+from ..catalogue.document import header_members
 from ..core.arithmetic import BINARY64
 from ..core.bits import hex_bits
 from ..core.datasets import ARTICLE, GATES, X_GATES

@@ -57,8 +57,23 @@ def _short(text):
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+class Decimal(float):
+    """A JSON number as the float nearest it, that also keeps its text: where a number
+    must be rounded to another precision than binary64 (a binary32 scenario), it is
+    rounded once, from the text, not twice through binary64."""
+    __slots__ = ("text",)
+
+    def __new__(cls, text):
+        v = float.__new__(cls, text)
+        v.text = text
+        return v
+
+
 DECODER = json.JSONDecoder(parse_int=_int, parse_constant=_constant,
                            object_pairs_hook=_object)
+# the scenario's numbers keep their text (scenarios are small; traces use DECODER)
+EXACT = json.JSONDecoder(parse_int=_int, parse_float=Decimal, parse_constant=_constant,
+                         object_pairs_hook=_object)
 _decode = DECODER.raw_decode
 _scan = DECODER.scan_once               # raw_decode without its wrapper: the C scanner
 _AFTER_ELEMENT = re.compile("[ \t\n\r]*([,\\]])").match
@@ -140,12 +155,14 @@ class Reader:
         self.pos += 1
 
     # --- values --------------------------------------------------------------------
-    def value(self, path, index=None):
-        """The next whole JSON value (path, or path[index], names it in an error)."""
+    def value(self, path, index=None, exact=False):
+        """The next whole JSON value (path, or path[index], names it in an error); with
+        exact, its floats are Decimal (they keep their text)."""
+        scan, decode = (EXACT.scan_once, EXACT.raw_decode) if exact else (_scan, _decode)
         buf = self.buf
         pos = _SPACES(buf, self.pos).end()
         try:                            # the usual case, at C speed: a whole value that
-            v, end = _scan(buf, pos)    # ends well before the end of what has been read
+            v, end = scan(buf, pos)     # ends well before the end of what has been read
             if end < len(buf) - _LONGEST_TOKEN:
                 self.pos = end
                 return v
@@ -154,7 +171,7 @@ class Reader:
         self.skip_space()
         while True:
             try:
-                v, end = _decode(self.buf, self.pos)
+                v, end = decode(self.buf, self.pos)
             except _Reject as e:
                 self.fail(str(e), _at(path, index))
             except RecursionError:
@@ -198,7 +215,7 @@ class Reader:
             if key == stream_key and self.peek() == "[":
                 yield key, self._elements("%s.%s" % (path, key))
             else:
-                yield key, self.value("%s.%s" % (path, key))
+                yield key, self.value("%s.%s" % (path, key), exact=key == "scenario")
             if self.peek() == ",":
                 self.pos += 1
                 continue

@@ -50,15 +50,12 @@ def _other_format(path):
 def scenario_header(golden_path):
     """The golden file's scenario as the header of a scenario document (what `ann-ref
     run` reads), with its description, flags and notes."""
-    from ..catalogue.golden import header_members
+    from ..catalogue.document import header
     from ..formats.reader import GOLDEN, open_document
-    from ..formats.writer import scenario_object
     with open_document(golden_path, GOLDEN) as document:
         s = document.scenario()
         given = document.header
-    return header_members(scenario_object(s["name"], s["variant"], s["x"], s["y"], s["W"],
-                                          s["b"], s["learning_rate"], s["iterations"]),
-                          given.get("description"), given.get("flags"), given.get("notes"))
+    return header(s, given.get("description"), given.get("flags"), given.get("notes"))
 
 
 def scenario_bytes(golden_path):

@@ -88,12 +88,9 @@ class Lab:
         """The bits [(W, b), ...] of states 0..N the backend gives for the scenario (a
         dict of the catalogue's form: name, variant, x, y, W, b, learning_rate,
         iterations); Refused if it does not."""
-        from ..catalogue.golden import header_members
-        from ..formats.writer import scenario_object, write_document, dumps
-        s = scenario
-        head = header_members(scenario_object(s["name"], s["variant"], s["x"], s["y"],
-                                              s["W"], s["b"], s["learning_rate"],
-                                              s["iterations"]))
+        from ..catalogue.document import header
+        from ..formats.writer import write_document, dumps
+        head = header(scenario)
         path = None
         try:
             if self.batch:
