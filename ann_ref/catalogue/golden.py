@@ -104,7 +104,41 @@ def read_manifest(directory):
     return out
 
 
-def check(directory, scenarios=SCENARIOS):
+def catalogues():
+    """(subfolder, scenarios, tables) of every catalogue of golden/: the article's
+    network in binary64 at the top (with exp.json), binary32 runs in binary32/ (docs/
+    SPEC.md §10) and layered networks in layers/ (§9), each folder with its manifest."""
+    from . import binary32, layers
+    found = [("", SCENARIOS, [exptable])]
+    for module in (binary32, layers):
+        if module.SCENARIOS:
+            found.append((module.FOLDER, module.SCENARIOS, list(module.TABLES)))
+    return found
+
+
+def check_all(root):
+    """check() of every catalogue under root; (files checked, problems)."""
+    if not os.path.isdir(root):
+        raise AnnRefError("%s: not a folder" % (root or "''"))
+    count, problems = 0, []
+    for folder, scenarios, tables in catalogues():
+        count += len(scenarios)
+        problems += check(os.path.join(root, folder) if folder else root, scenarios, tables)
+    return count, problems
+
+
+def write_all(root):
+    """write() of every catalogue under root; (files, changed names)."""
+    count, changed = 0, []
+    for folder, scenarios, tables in catalogues():
+        count += len(scenarios)
+        directory = os.path.join(root, folder) if folder else root
+        changed += [os.path.join(folder, n) if folder else n
+                    for n in write(directory, scenarios, tables)]
+    return count, changed
+
+
+def check(directory, scenarios=SCENARIOS, tables=(exptable,)):
     """Regenerate every golden file in memory; a list of problems, each naming its file
     (empty when every byte and the manifest agree)."""
     if not os.path.isdir(directory):
@@ -133,7 +167,8 @@ def check(directory, scenarios=SCENARIOS):
             elif manifest[name] != sha256(on_disk):
                 problems.append("%s: its SHA-256 is not the manifest's: the file or the "
                                 "manifest is stale or was altered" % path)
-    problems += _check_exp_table(directory)
+    for table in tables:
+        problems += _check_table(directory, table)
     if manifest is not None:
         for name in sorted(set(manifest) - set(expected)):
             problems.append("%s: listed in the manifest but not in the catalogue"
@@ -145,15 +180,15 @@ def check(directory, scenarios=SCENARIOS):
     return problems
 
 
-def _check_exp_table(directory):
-    """golden/exp.json (exp's own test vectors, not a scenario, so not in the manifest)
-    against its regeneration."""
-    path = os.path.join(directory, exptable.FILENAME)
+def _check_table(directory, table):
+    """A table of test vectors beside the golden files (golden/exp.json: exp's own, not
+    a scenario, so not in the manifest) against its regeneration."""
+    path = os.path.join(directory, table.FILENAME)
     try:
         on_disk = read_bytes(path)
     except OSError:
         return ["%s: missing; 'golden write' creates it" % path]
-    data = exptable.render()
+    data = table.render()
     return [] if on_disk == data else ["%s: %s" % (path, _difference(on_disk, data))]
 
 
@@ -201,13 +236,13 @@ def writable(directory, names):
         raise OutputError(directory, "%s (creating a file in it)" % (e.strerror or e))
 
 
-def write(directory, scenarios=SCENARIOS):
+def write(directory, scenarios=SCENARIOS, tables=(exptable,)):
     """Rewrite every golden file and the manifest; returns the names that changed.
     OutputError, before anything is written, if the folder or a file cannot be."""
-    names = [filename(s) for s in scenarios] + [MANIFEST, exptable.FILENAME]
+    names = [filename(s) for s in scenarios] + [MANIFEST] + [t.FILENAME for t in tables]
     writable(directory, names)
     files = {filename(s): render(s) for s in scenarios}   # all computed before any write
-    exp_table = exptable.render()
+    rendered = [(t.FILENAME, t.render()) for t in tables]
     for path in leftovers(directory, names):
         os.remove(path)
     try:
@@ -220,10 +255,11 @@ def write(directory, scenarios=SCENARIOS):
         if not (os.path.exists(path) and read_bytes(path) == data):
             atomic_write(path, data)
             changed.append(name)
-    path = os.path.join(directory, exptable.FILENAME)
-    if not (os.path.exists(path) and read_bytes(path) == exp_table):
-        atomic_write(path, exp_table)
-        changed.append(exptable.FILENAME)
+    for name, data in rendered:
+        path = os.path.join(directory, name)
+        if not (os.path.exists(path) and read_bytes(path) == data):
+            atomic_write(path, data)
+            changed.append(name)
     atomic_write(os.path.join(directory, MANIFEST), render_manifest(files))
     for name in sorted(set(old) - set(files)):            # scenarios taken out
         path = os.path.join(directory, name)

@@ -19,13 +19,12 @@ def add_parser(sub):
 
 def run_command(args, out):
     directory = golden.default_dir() if args.dir is None else args.dir
-    count = len(golden.SCENARIOS)
     if args.action == "write":
-        changed = golden.write(directory)
+        count, changed = golden.write_all(directory)
         out.write("%d golden files written to %s; %d changed%s\n" % (
             count, directory, len(changed), (": " + ", ".join(changed)) if changed else ""))
         return 0
-    problems = golden.check(directory)
+    count, problems = golden.check_all(directory)
     if not problems:
         out.write("%d golden files, all bytes equal; manifest agrees\n" % count)
         return 0
