@@ -16,7 +16,7 @@ import runtimes  # noqa: E402
 
 IMPORT_TARGET = 24 * 1024      # heap left in use by `import ann_ref`
 RUN_TARGET = 32 * 1024         # the most the article's run needs on top of it
-MPY_TARGET = 16 * 1024         # the core's .mpy files together
+MPY_TARGET = 18 * 1024         # the core's .mpy files together
 REQUIRED = os.environ.get("ANN_REF_ALL_RUNTIMES") == "1"
 
 
@@ -57,7 +57,7 @@ def test_the_script_compiles_every_core_module_and_nothing_else(compiled):
         assert header[:2] == b"M\x06" and header[2] >> 2 == 0, path
 
 
-def test_the_core_bytecode_is_under_16_kb(compiled):
+def test_the_core_bytecode_is_under_18_kb(compiled):
     out, sizes = compiled
     total = sum(os.path.getsize(os.path.join(d, n)) for d, _, names in os.walk(out) for n in names)
     assert total == sum(s[2] for s in sizes)
