@@ -477,6 +477,60 @@ def test_where_float_is_not_binary64_exp32_goes_through_exp32_bits(monkeypatch):
     assert copy.exp32(NAN) != copy.exp32(NAN)
 
 
+# --- golden/exp32.json ----------------------------------------------------------------
+
+def exp32_table():
+    import json
+    with open(os.path.join(ROOT, "golden", "exp32.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def test_exp32_table_is_correctly_rounded_by_an_independent_evaluation():
+    table = exp32_table()
+    assert table["format"] == "ann-ref-exp32" and table["version"] == 1
+    assert {v["kind"] for v in table["vectors"]} == set(table["notes"])
+    arguments = [v["argument"] for v in table["vectors"]]
+    assert len(set(arguments)) == len(arguments)
+    assert set(HARD32) <= set(arguments)
+    for v in table["vectors"]:
+        x = from_hex32(v["argument"])
+        assert v["result"] == "%08x" % pattern(reference_exp32(x)), v
+
+
+def test_exp32_table_satisfies_its_schema():
+    import json
+    jsonschema = pytest.importorskip("jsonschema")
+    with open(os.path.join(ROOT, "golden", "exp32.schema.json"), encoding="utf-8") as f:
+        schema = json.load(f)
+    table = exp32_table()
+    jsonschema.validate(table, schema)
+    table["vectors"][0]["result"] = "7fc00000 "
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(table, schema)
+
+
+def test_the_misrounded_arguments_are_misrounded_here():
+    """glibc's expf misrounds every argument of MISROUNDED_BY_GLIBC (checked where the C
+    library is glibc); NumPy's float32 np.exp every one of MISROUNDED_BY_NUMPY, where it
+    uses its SIMD code (with another, on another CPU, the test says so and stops)."""
+    import ctypes
+    import platform
+    from ann_ref.catalogue.exptable import MISROUNDED_BY_GLIBC, MISROUNDED_BY_NUMPY
+    if platform.libc_ver()[0] == "glibc":
+        libm = ctypes.CDLL("libm.so.6")
+        libm.expf.restype, libm.expf.argtypes = ctypes.c_float, [ctypes.c_float]
+        for h in MISROUNDED_BY_GLIBC:
+            x = from_hex32(h)
+            assert pattern(libm.expf(x)) != pattern(reference_exp32(x)), h
+    np = pytest.importorskip("numpy")
+    wrong = [h for h in MISROUNDED_BY_NUMPY
+             if pattern(float(np.exp(np.float32(from_hex32(h))))) !=
+             pattern(reference_exp32(from_hex32(h)))]
+    if not wrong:
+        pytest.skip("NumPy's np.exp rounds all of them right on this machine")
+    assert wrong == MISROUNDED_BY_NUMPY
+
+
 # --- the long checks -----------------------------------------------------------------------
 
 def _compare_with_expl(np, low, high, stride):

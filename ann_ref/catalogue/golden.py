@@ -146,6 +146,7 @@ def check(directory, scenarios=SCENARIOS):
                 problems.append("%s: its SHA-256 is not the manifest's: the file or the "
                                 "manifest is stale or was altered" % path)
     problems += _check_exp_table(directory)
+    problems += _check_exp_table(directory, exptable.FILENAME32, exptable.render32)
     if manifest is not None:
         for name in sorted(set(manifest) - set(expected)):
             problems.append("%s: listed in the manifest but not in the catalogue"
@@ -157,15 +158,15 @@ def check(directory, scenarios=SCENARIOS):
     return problems
 
 
-def _check_exp_table(directory):
+def _check_exp_table(directory, name=exptable.FILENAME, render=exptable.render):
     """golden/exp.json (exp's own test vectors, not a scenario, so not in the manifest)
-    against its regeneration."""
-    path = os.path.join(directory, exptable.FILENAME)
+    against its regeneration; golden/exp32.json (exp32's) likewise."""
+    path = os.path.join(directory, name)
     try:
         on_disk = read_bytes(path)
     except OSError:
         return ["%s: missing; 'golden write' creates it" % path]
-    data = exptable.render()
+    data = render()
     return [] if on_disk == data else ["%s: %s" % (path, _difference(on_disk, data))]
 
 
@@ -216,10 +217,12 @@ def writable(directory, names):
 def write(directory, scenarios=SCENARIOS):
     """Rewrite every golden file and the manifest; returns the names that changed.
     OutputError, before anything is written, if the folder or a file cannot be."""
-    names = [filename(s) for s in scenarios] + [MANIFEST, exptable.FILENAME]
+    names = [filename(s) for s in scenarios] + [MANIFEST, exptable.FILENAME,
+                                               exptable.FILENAME32]
     writable(directory, names)
     files = {filename(s): render(s) for s in scenarios}   # all computed before any write
     exp_table = exptable.render()
+    exp32_table = exptable.render32()
     for path in leftovers(directory, names):
         os.remove(path)
     try:
@@ -232,10 +235,11 @@ def write(directory, scenarios=SCENARIOS):
         if not (os.path.exists(path) and read_bytes(path) == data):
             atomic_write(path, data)
             changed.append(name)
-    path = os.path.join(directory, exptable.FILENAME)
-    if not (os.path.exists(path) and read_bytes(path) == exp_table):
-        atomic_write(path, exp_table)
-        changed.append(exptable.FILENAME)
+    for name, data in ((exptable.FILENAME, exp_table), (exptable.FILENAME32, exp32_table)):
+        path = os.path.join(directory, name)
+        if not (os.path.exists(path) and read_bytes(path) == data):
+            atomic_write(path, data)
+            changed.append(name)
     atomic_write(os.path.join(directory, MANIFEST), render_manifest(files))
     for name in sorted(set(old) - set(files)):            # scenarios taken out
         path = os.path.join(directory, name)
