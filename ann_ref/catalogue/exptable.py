@@ -120,9 +120,10 @@ HARD32 = ["c16912cd", "bbf0edf1", "c2b2e798", "377eff81", "bae0e25c", "b3000000"
           "c0781533", "38ad9e29", "bbb70ee8", "41cbf87b", "c13d6631", "4034d02b",
           "3c971aaa", "3a7bcd08", "3caffe2e", "bcb8f40f"]
 
-# Measured on this project's machine: NumPy 2.4's float32 np.exp (its AVX-512 code)
-# misrounds 37 % of the arguments of the screen, by up to 3 ULP (1, e, 64 among them);
-# glibc 2.36's expf 0.03 %. Those below are misrounded by NumPy, not glibc ...
+# Measured on this project's machine (benchmarks/bench_exp32.py --misrounding, and the
+# screen): NumPy 2.4's float32 np.exp (its SIMD code, AVX-512 here) misrounds 37 % of
+# the screen's arguments, by up to 3 ULP (x = 1, -1 and 64 among them); glibc 2.36's
+# expf 0.03 %. Those below are misrounded by NumPy, not glibc ...
 MISROUNDED_BY_NUMPY = ["3f800000", "bf800000", "401659ac", "42800000", "c14d364c",
                        "c2b1f3c7", "b3000014", "3380000c"]
 # ... and these by glibc (all but bc01716f and c2af442f by NumPy too; c16912cd is the
@@ -163,8 +164,9 @@ NOTES32 = {
     "tiny": "Around 2^-24 and -2^-25 (e^x rounds to 1 for -2^-25 <= x < 2^-24), ±2^-26, "
             "and the least subnormals.",
     "misrounded-by-numpy": "NumPy's float32 np.exp gives a neighbour of the correctly "
-                           "rounded result (NumPy 2.4, AVX-512 code: 37 % of the arguments "
-                           "from 2^-27 to the thresholds are misrounded, by up to 3 ULP); "
+                           "rounded result (NumPy 2.4, its SIMD code on an AVX-512 CPU: "
+                           "37 % of the arguments from 2^-27 to the thresholds are "
+                           "misrounded, by up to 3 ULP); "
                            "glibc's expf rounds these right.",
     "misrounded-by-glibc": "glibc's expf gives a neighbour of the correctly rounded result "
                            "(glibc 2.36: 170,648 of the 562 million arguments from 2^-27 to "
