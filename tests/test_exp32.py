@@ -531,6 +531,26 @@ def test_the_misrounded_arguments_are_misrounded_here():
     assert wrong == MISROUNDED_BY_NUMPY
 
 
+# --- the benchmark ---------------------------------------------------------------------
+
+def test_bench_exp32_prints_every_range_and_the_rounding_costs():
+    """benchmarks/bench_exp32.py runs, briefly; its ratios are printed, never judged."""
+    import sys
+    here = os.path.join(ROOT, "benchmarks")
+    sys.path.insert(0, here)
+    try:
+        import bench_exp32
+    finally:
+        sys.path.remove(here)
+    lines = []
+    ratios = bench_exp32.report(n=20, rounds=2, out=lines.append)
+    assert list(ratios) == [name for name, _, _ in bench_exp32.RANGES]
+    assert all(r > 0 for r in ratios.values())
+    assert "\n".join(lines).count("target ≤ 1.5×") == len(bench_exp32.RANGES)
+    costs = bench_exp32.rounding_report(n=50, rounds=2, out=lines.append)
+    assert "round32(v)" in costs and "round32_list(values), per value" in costs
+
+
 # --- the long checks -----------------------------------------------------------------------
 
 def _compare_with_expl(np, low, high, stride):
