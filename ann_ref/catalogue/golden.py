@@ -109,7 +109,7 @@ def catalogues():
     network in binary64 at the top (with exp.json), binary32 runs in binary32/ (docs/
     SPEC.md §10) and layered networks in layers/ (§9), each folder with its manifest."""
     from . import binary32, layers
-    found = [("", SCENARIOS, [exptable])]
+    found = [("", SCENARIOS, [exptable, exptable.EXP32])]
     for module in (binary32, layers):
         if module.SCENARIOS:
             found.append((module.FOLDER, module.SCENARIOS, list(module.TABLES)))
@@ -138,7 +138,7 @@ def write_all(root):
     return count, changed
 
 
-def check(directory, scenarios=SCENARIOS, tables=(exptable,)):
+def check(directory, scenarios=SCENARIOS, tables=(exptable, exptable.EXP32)):
     """Regenerate every golden file in memory; a list of problems, each naming its file
     (empty when every byte and the manifest agree)."""
     if not os.path.isdir(directory):
@@ -236,7 +236,7 @@ def writable(directory, names):
         raise OutputError(directory, "%s (creating a file in it)" % (e.strerror or e))
 
 
-def write(directory, scenarios=SCENARIOS, tables=(exptable,)):
+def write(directory, scenarios=SCENARIOS, tables=(exptable, exptable.EXP32)):
     """Rewrite every golden file and the manifest; returns the names that changed.
     OutputError, before anything is written, if the folder or a file cannot be."""
     names = [filename(s) for s in scenarios] + [MANIFEST] + [t.FILENAME for t in tables]
