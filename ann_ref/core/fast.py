@@ -98,25 +98,19 @@ def stepper(A, x, y, a, variant=THRESHOLD):
 
 # --- a network of layers (docs/SPEC.md §9) ------------------------------------------------
 
-def network_stepper(A, x, y, a, variant=THRESHOLD):
-    """step([(W, b), ...]) → [(W, b), ...]: model.step on a network of any depth, each b
-    a column, with the same bits.
+def network_stepper(A, x, y, a):
+    """step([(W, b), ...]) → [(W, b), ...]: model.step on a network of any depth in
+    the logistic variant (docs/SPEC.md §9: e = s − y at the output, each b a column),
+    with the same bits.
 
     Forward, each unit's z is accumulated along the rows of the layer's input (over k,
-    then + b[o][0]); only the activations are kept. Backward, from the output layer
-    down, each layer's dW, db and new weights are computed from its old W, and the
-    error is carried to the layer below: g[k][j] = Σ_o W[k][o]·e[o][j] from o = 0, then
-    (g·s)·(1 − s). In the threshold variant the output's s ≥ 0.5 is z ≥ Z*, as in
-    stepper(): no exp there, and e is one of two values per sample, computed once."""
-    exp, one, zero = A.exp, A.one, A.zero
+    then + b[o][0]) and, for two inputs, turned into s in the same expression; only the
+    activations are kept. Backward, from the output layer down, each layer's dW, db and
+    new weights are computed from its old W, and the error is carried to the layer
+    below: g[k][j] = Σ_o W[k][o]·e[o][j] from o = 0, then (g·s)·(1 − s)."""
+    exp, one = A.exp, A.one
     m = A.of(len(x[0]))
     samples = range(1, len(x[0]))
-    threshold = variant == THRESHOLD
-    decided = threshold and A.exact
-    if threshold:
-        hit = [[one - t for t in row] for row in y]       # e where y_pred = 1
-        miss = [[zero - t for t in row] for row in y]     # e where y_pred = 0
-        Z = A.z_star() if decided else A.half
 
     def weighted(W, b, below):
         """z[o] = Σ_k W[k][o]·below[k] + b[o][0] of every unit o."""
@@ -134,29 +128,22 @@ def network_stepper(A, x, y, a, variant=THRESHOLD):
             out.append([u + c for u in z])
         return out
 
-    def sigmoid(z):
-        return [[one / (one + exp(-v)) for v in row] for row in z]
-
     def activations(W, b, below):
         """s = 1 / (1 + exp(−z)) of every unit of a hidden layer."""
         if len(below) == 2:                 # z and s in one expression
             r0, r1 = below
             return [[one / (one + exp(-((p * u + q * v) + c))) for u, v in zip(r0, r1)]
                     for p, q, (c,) in zip(W[0], W[1], b)]
-        return sigmoid(weighted(W, b, below))
+        return [[one / (one + exp(-v)) for v in row] for row in weighted(W, b, below)]
 
     def step(layers):
         # forward propagation: the activations a_0 = x, a_1 … a_{L−1} that backward needs
         active = [x]
         for W, b in layers[:-1]:
             active.append(activations(W, b, active[-1]))
-        W, b = layers[-1]
-        z = weighted(W, b, active[-1])
-        if threshold:                       # y_pred − y
-            e = [[h if v >= Z else l for v, h, l in zip(row, rh, rl)]
-                 for row, rh, rl in zip(z if decided else sigmoid(z), hit, miss)]
-        else:                               # s − y
-            e = [[one / (one + exp(-v)) - t for v, t in zip(row, ry)] for row, ry in zip(z, y)]
+        W, b = layers[-1]                   # e = s − y
+        e = [[one / (one + exp(-v)) - t for v, t in zip(z, ry)]
+             for z, ry in zip(weighted(W, b, active[-1]), y)]
         # backpropagation, from the output layer down, every layer from its old W
         new = []
         for l in range(len(layers) - 1, -1, -1):
