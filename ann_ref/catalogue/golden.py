@@ -13,7 +13,7 @@ import os
 from ..formats.atomic import atomic_write, check_target, leftovers, temporary_name
 from . import exptable
 from .scenarios import NOTES, SCENARIOS
-from ..core.checks import problem
+from ..core.checks import layers as checked_layers, problem
 from ..errors import AnnRefError, FormatError, OutputError
 from ..formats.writer import write_document
 from .document import header as document_header, header_members, trajectory
@@ -32,15 +32,23 @@ def default_dir():
 
 def checked(s):
     """A catalogue scenario as the reader gives one: its inputs checked, as floats."""
+    if "layers" in s:
+        x, y, layers, a, n, variant = checked_layers(s["x"], s["y"], s["layers"],
+                                                     s["learning_rate"], s["iterations"],
+                                                     s["variant"])
+        return dict(s, x=x, y=y, layers=layers, learning_rate=a, iterations=n,
+                    variant=variant)
     x, y, W, b, a, n, variant = problem(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
                                         s["iterations"], s["variant"])
     return dict(s, x=x, y=y, W=W, b=b, learning_rate=a, iterations=n, variant=variant)
 
 
 def render(s):
-    """The bytes of one golden file."""
+    """The bytes of one golden file (its notes: the scenario's own, or the article
+    catalogue's)."""
     c = checked(s)
-    head = document_header(c, s["description"], s["flags"], {f: NOTES[f] for f in s["flags"]})
+    notes = s.get("notes") or {f: NOTES[f] for f in s["flags"]}
+    head = document_header(c, s["description"], s["flags"], notes)
     out = io.StringIO()
     write_document(out, head, trajectory(c))
     return out.getvalue().encode("utf-8")
