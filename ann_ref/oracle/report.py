@@ -1,7 +1,7 @@
 """A comparison and its diagnosis, told two ways: text for people (capped at a number of
 lines, the causes never dropped to fit) and one JSON object for programs."""
 from ..core.bits import float_to_bits
-from .compare import show
+from .values import show
 
 STEP_NAMES = ("z", "exp(−z)", "s", "y_pred", "e")
 MOST_SAMPLES = 3
