@@ -215,7 +215,7 @@ if not binary64():
 # The screen takes 9.5 minutes of CPU time. tests/test_exp32.py checks its 34 closest
 # arguments, their distances and results, and the boundaries with decimal; with -m slow
 # it compares exp32 with (float)expl(x), correct by the screen, on every 61st of these
-# arguments (ANN_REF_EXP32_STRIDE=1: on all of them, 15 minutes on two cores).
+# arguments (ANN_REF_EXP32_STRIDE=1: on all of them, in tens of minutes).
 #
 # (*) So for every binary32 x with X_MIN <= x <= X_MAX, every binary32 midpoint lies
 # more than 2^-28.67 U from e^x: those of e^x's binade by the record, those below it at
