@@ -355,3 +355,34 @@ def test_a_group_of_entries_is_judged_as_its_entries_one_by_one():
         assert got == expected, text
         taken += isinstance(got, list)
     assert taken > 200
+
+
+# --- behaviour that once changed with no test noticing --------------------------------
+
+def test_a_golden_file_whose_flag_has_no_note_is_refused():
+    doc = read_article()
+    doc["notes"] = {k: v for k, v in doc["notes"].items() if k != doc["flags"][0]}
+    with pytest.raises(FormatError) as e:
+        document(json.dumps(doc), GOLDEN)
+    assert str(e.value) == "doc.json: $.notes: flag %r has no note explaining it" % doc["flags"][0]
+
+
+def test_a_trace_shorter_than_its_scenario_is_bad_input_not_a_difference(tmp_path):
+    doc = read_article()
+    doc["trace"] = doc["trace"][:500]               # its scenario says 1000 iterations
+    short = tmp_path / "short.json"
+    short.write_text(json.dumps(doc))
+    status, out, err = cli("verify", ARTICLE, str(short))
+    assert_one_line_error(status, err, "short.json: $.trace: the trace has 500 entries; the "
+                          "scenario has 1000 iterations, so it needs 1001")
+    assert out == ""
+
+
+def test_the_writer_gives_every_nan_the_canonical_bits():
+    # a NaN of another sign and payload, as some CPUs make them
+    nan = struct.unpack("<d", struct.pack("<Q", 0xFFF8000000000123))[0]
+    out = io.StringIO()
+    write_document(out, {"format": "ann-ref-golden", "version": 1}, [([[nan]], -nan)])
+    entry = json.loads(out.getvalue())["trace"][0]
+    assert entry["bits"] == {"W": [["7ff8000000000000"]], "b": "7ff8000000000000"}
+    assert entry["W"] == [["nan"]] and entry["b"] == "nan"
