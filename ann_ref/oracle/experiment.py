@@ -275,6 +275,16 @@ def bias_experiment(F, e, variant):
                       % (O * S), _scenario("probe-db", variant, x, y, W, -0.0, 1.0), "b")
 
 
+def bias_update_experiment(F, e, b, a, variant):
+    """The update of b at the step's b, a and error e: db's design (x of ones, W[0] =
+    −1000, y = −e), with the step's b and learning rate: b after it is b − a·db."""
+    experiment = bias_experiment(F, e, variant)
+    experiment.part, experiment.purpose = "update", "the backend's b − a·db at this step's b, " \
+        "a and e"
+    experiment.scenario.update(b=b, learning_rate=a)
+    return experiment
+
+
 def update_experiment(W, a, totals, m, variant):
     """The update at the step's W, a and undivided sums Σ (F × O), m samples: x the
     identity on the first F samples, e[o][f] = Σ[f][o]; b = −(1000 + max |W|), so that
@@ -417,7 +427,10 @@ def investigate(report, lab, kind=None):
     models = _sum_models() + _update_models()
     for experiment, part in ((sum_experiment(x, e, variant), "dW"),
                              (bias_experiment(F, e, variant), "db"),
-                             (update_experiment(W, a, totals, S, variant), "update")):
+                             (update_experiment(W, a, totals, S, variant), "update"),
+                             (bias_update_experiment(F, e, b, a, variant), "update")):
+        if part == "update" and any(f.part == "update" for f in findings):
+            continue                      # the update of W already showed it
         found = _part(lab, experiment, models, part, runs, x, e, variant)
         if found:
             findings.append(found)
@@ -430,6 +443,8 @@ def investigate(report, lab, kind=None):
                               bool(d.causes) or bool(refused))
         if found:
             findings.insert(0, found)
+    if replay.observed is not None:
+        _relevance(findings, replay)
     d.findings = findings
     d.runs = lab.processes
     refused = [e for e in runs if e.refused]
@@ -786,10 +801,15 @@ def _weighted_sum(lab, replay, findings, report, runs, inferred):
     observed = replay.observed
     if replay.fits(base):
         return None
+    # one backend, one model: a candidate must also give what the experiments so far
+    # observed, where the parts found explain it (elsewhere the backend departs in ways
+    # no model here says, such as an exp that misrounds arguments of no concern)
+    observed = [ex for ex in runs if ex.observed is not None and ex is not replay
+                and ex.fits(base)]
     candidates = []
     for zm in _z_models():
         model = _with(base, zm)
-        if model is not None and replay.fits(model):
+        if model is not None and replay.fits(model) and all(ex.fits(model) for ex in observed):
             candidates.append((zm, model))
     rng = random.Random(7)
     tries = 0
@@ -813,6 +833,10 @@ def _weighted_sum(lab, replay, findings, report, runs, inferred):
         candidates = [(zm, model) for zm, model in candidates if trial.fits(model)] or \
             candidates
     if not candidates:
+        dots = [f for f in findings if f.part == "dW" and f.id in ("blas-dot", "fma")]
+        if dots:                          # z = Wᵀ·x is a dot product too: like dW, then
+            return Finding("z", dots[0].id, "", "z departs too, and no modelled order "
+                           "reproduces it: a dot product like dW's", [])
         if findings or inferred:
             return None                   # the parts found, or inference, say it: below
         return Finding("z", "sum-order", "", "the sigmoid, dW, db and the update agree with "
@@ -845,12 +869,28 @@ def _with(base, zm):
     return M.Model(zm.id, zm.detail, zm.does, parts)
 
 
+def _relevance(findings, replay):
+    """Which findings this divergence needs: with every part found in place the step
+    gives the backend's state; a finding without which it still does departs on these
+    inputs without mattering to this step (an FMA in dW whose last bit the update
+    rounds away, say). Each finding gets `matters` (None where it cannot be told)."""
+    for f in findings:
+        f.matters = None
+    if not replay.fits(_combined(findings)):
+        return
+    for f in findings:
+        if f.model is not None:
+            f.matters = not replay.fits(_combined([g for g in findings if g is not f]))
+
+
 def _name(d, findings, kind):
-    """The findings become the diagnosis's causes, first the earliest part of the step;
-    causes inferred from the states stay where an experiment names them too."""
+    """The findings become the diagnosis's causes: first those this divergence needs,
+    each group in the order of the step's parts; causes inferred from the states stay
+    where an experiment names them too."""
     from .diagnose import Cause
     order = ["z", "t", "s", "y_pred", "e", "dW", "db", "update"]
-    findings.sort(key=lambda f: order.index(f.part) if f.part in order else len(order))
+    findings.sort(key=lambda f: (getattr(f, "matters", None) is False,
+                                 order.index(f.part) if f.part in order else len(order)))
     kept = []
     for f in findings:                    # one model seen in several experiments: once
         same = [k for k in kept if (k.id, k.detail) == (f.id, f.detail)]
@@ -866,6 +906,9 @@ def _name(d, findings, kind):
         cause = Cause(model, d.k, 0)
         cause.experimental = f
         cause.fix = BY_ID[f.id].fix_for(kind)
+        if getattr(f, "matters", None) is False:
+            f.evidence.append("it departs here, but this step's state is the same without "
+                              "it: not what makes the trace differ now")
         if f.id in inferred:
             cause.first, cause.last = inferred[f.id].first, inferred[f.id].last
         causes.append(cause)
