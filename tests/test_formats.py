@@ -15,7 +15,7 @@ import pytest
 from ann_ref.errors import FormatError
 from ann_ref.formats import validate
 from ann_ref.formats.reader import GOLDEN, SCENARIO, TRACE, Document, WrongKind
-from ann_ref.formats.writer import entry_line, write_document
+from ann_ref.formats.writer import EntryTemplate, write_document
 from helpers import GOLDEN as GOLDEN_DIR, assert_one_line_error, cli
 
 ARTICLE = os.path.join(GOLDEN_DIR, "article.json")
@@ -74,7 +74,7 @@ def test_entry_lines_are_what_json_dumps_writes():
         rows, cols = rng.randint(1, 4), rng.randint(1, 3)
         W = [[random_float(rng) for _ in range(cols)] for _ in range(rows)]
         b = random_float(rng)
-        assert entry_line(k, W, b) == reference_line(k, W, b)
+        assert EntryTemplate(rows, cols).line(k, W, b) == reference_line(k, W, b)
 
 
 @pytest.mark.parametrize("count", [0, 1, 255, 256, 257, 513])
