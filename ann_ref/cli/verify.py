@@ -150,5 +150,6 @@ def _run(args, out):
     if args.json:
         _json(out, result.obj)
     else:
-        out.write(report.text(args.max_lines))
+        from ..oracle.report import text
+        out.write(text(report, args.max_lines))
     return result.status

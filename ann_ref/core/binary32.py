@@ -10,9 +10,9 @@ rounding midpoint (tools/exp32_screen.c tries every one of them; the record is a
 end of this file), so an approximation of e^x that is closer than that rounds to the
 right binary32 value: no rounding test, no second path. Even rounded to binary64 on the
 way, an approximation within 2^-30.52 ULP is close enough. Here it is exp's reduction
-and table (exponential.py) with a polynomial of degree 4, about 20 float operations,
+and table (exponential.py) with a polynomial of degree 4, about 25 float operations,
 and the binary64 sum is rounded to binary32 by adding and subtracting a power of two
-(the proofs are at the end).
+(the proofs are at the end): it costs what exp costs (benchmarks/bench_exp32.py).
 exp32_bits(n) does the same on bit patterns in integers only, for platforms whose
 float is not binary64: e^x correctly rounded to binary64 (exponential.exp_bits),
 rounded again to binary32, which the same record proves correct.
@@ -63,7 +63,7 @@ def round32(v):
 
 
 def round32_list(values):
-    """[round32(v) for v in values], for a list or any iterable of floats, three times as
+    """[round32(v) for v in values], for a list or any iterable of floats, four times as
     fast: array("f") rounds them all with a C cast, never refusing an overflow."""
     return list(array("f", values))
 
@@ -215,7 +215,7 @@ if not binary64():
 # The screen takes 9.5 minutes of CPU time. tests/test_exp32.py checks its 34 closest
 # arguments, their distances and results, and the boundaries with decimal; with -m slow
 # it compares exp32 with (float)expl(x), correct by the screen, on every 61st of these
-# arguments (ANN_REF_EXP32_STRIDE=1: on all of them, 15 minutes on two cores).
+# arguments (ANN_REF_EXP32_STRIDE=1: on all of them, in tens of minutes).
 #
 # (*) So for every binary32 x with X_MIN <= x <= X_MAX, every binary32 midpoint lies
 # more than 2^-28.67 U from e^x: those of e^x's binade by the record, those below it at

@@ -136,11 +136,6 @@ class EntryTemplate:
         return self.text % tuple(texts)     # W, b; their bits; k
 
 
-def entry_line(k, W, b):
-    """One trace entry, as the single line it takes in a file."""
-    return EntryTemplate(len(W), len(W[0])).line(k, W, b)
-
-
 def write_document(out, header, states=None):
     """Write the document: one top-level member per line, keys sorted, and the trace
     (states 0..N as (W, b), or as [(W, b), ...] for a layered network: floats, binary32

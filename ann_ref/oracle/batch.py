@@ -100,8 +100,8 @@ def judge(golden_path, trace_path, label, max_ulp, backend_output=True, errors=T
         if lab is not None:
             from .experiment import investigate
             investigate(report, lab, backend.kind_of(lab.command))
-    from .report import short_causes
-    obj = report.as_json()
+    from .report import as_json, short_causes
+    obj = as_json(report)
     obj["file"] = golden_path
     if report.agree:
         obj["status"] = OK

@@ -8,7 +8,7 @@ states around the first divergence that the diagnosis needs.
 import collections
 import os
 
-from ..core.bits import bits_to_float
+from .values import show, ulp_distance
 from ..errors import FormatError
 from ..formats.reader import GOLDEN, TRACE, open_document
 from ..progress import progress
@@ -34,7 +34,7 @@ class Divergence:
         if expected in (0, sign) and obtained in (0, sign):
             self.kind, self.ulps = SIGN_OF_ZERO, None
         else:
-            self.ulps = _ulp_distance(expected, obtained, digits)
+            self.ulps = ulp_distance(expected, obtained, digits)
             self.kind = "nan" if self.ulps is None else "ulps"
 
     def distance(self):
@@ -49,29 +49,6 @@ class Divergence:
 
 def _ulps(n):
     return "%d ULP" % n if n < 10 ** 6 else "%.3g ULP" % n
-
-
-def _ulp_distance(u, v, digits):
-    """How many values of the format lie between the patterns u and v (−0.0 and +0.0
-    one apart); None if either is a NaN."""
-    sign = 1 << (4 * digits - 1)
-    infinity = 0x7FF0000000000000 if digits == 16 else 0x7F800000
-    if u & (sign - 1) > infinity or v & (sign - 1) > infinity:
-        return None
-
-    def ordinal(n):
-        return -(n & (sign - 1)) - 1 if n & sign else n
-    return abs(ordinal(u) - ordinal(v))
-
-
-def show(n, digits=16):
-    """A bit pattern as people read it: the shortest decimal, then the bits."""
-    if digits == 8:
-        from ..core.binary32 import bits32_to_float
-        from ..formats.writer import number
-        v = bits32_to_float(n)
-        return "%r (%08x)" % (number(v, "binary32") if v == v else v, n)
-    return "%r (%016x)" % (bits_to_float(n), n)
 
 
 class Report:
@@ -125,16 +102,6 @@ class Report:
             parts.append("the trace has %d entries, the golden file %d" % (
                 self.obtained_entries, self.expected_entries))
         return "; ".join(parts) if parts else "the trace's scenario is not the golden one"
-
-    def text(self, max_lines=DEFAULT_LINES):
-        """The report: one line on agreement; otherwise at most max_lines lines."""
-        from .report import text
-        return text(self, max_lines)
-
-    def as_json(self):
-        """The report as one object, ready for json.dumps."""
-        from .report import as_json
-        return as_json(self)
 
 
 def _fields(W, b, layered=False):
