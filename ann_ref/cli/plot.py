@@ -3,6 +3,7 @@ import argparse
 import os
 
 from ..core.model import VARIANTS
+from ..catalogue.layers import named
 from ..errors import UsageError
 from ..formats.atomic import replacing
 from ..learn import figures, scenario
@@ -41,7 +42,8 @@ def iterations(text):
 
 
 def run_command(args, out):
-    s = scenario.article() if args.scenario is None else scenario.read(args.scenario)
+    s = scenario.article() if args.scenario is None else (named(args.scenario) or
+                                                           scenario.read(args.scenario))
     if args.iterations is not None or args.variant is not None:
         s = dict(s, iterations=s["iterations"] if args.iterations is None else args.iterations,
                  variant=args.variant or s["variant"])
@@ -61,7 +63,5 @@ def run_command(args, out):
             f.write(text)
     except OSError as e:
         raise UsageError("%s plot: -o %s: %s" % (PROG, args.output, e.strerror or e))
-    reason = figures.boundary_problem(s)
-    out.write("wrote %s: %s\n" % (args.output, "W and b, and the loss; " + reason if reason
-                                  else "the decision boundary, W and b, and the loss"))
+    out.write("wrote %s: %s\n" % (args.output, figures.contents(s)))
     return 0

@@ -95,6 +95,9 @@ def chosen(args):
         _fail("--trace writes the reference's trace; --exp libm is not portable")
     if args.scenario is not None:
         base = scenario.read(args.scenario)
+        if "layers" in base:
+            _fail("%s is a network of layers: 'ann-ref run' writes its trace, 'ann-ref "
+                  "explain' and 'ann-ref plot' show it" % args.scenario)
         title = "scenario %s of %s" % (base["name"], args.scenario)
     elif own:
         base = {"name": "your-data", "x": args.x, "y": args.y, "b": 0, "W": _zeros(args)}
