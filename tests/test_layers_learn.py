@@ -4,7 +4,6 @@ what the network predicts over the input plane, the line of each hidden unit, an
 the output layer sees; `train` says in one line that it takes the article's network."""
 import json
 import os
-import re
 import struct
 import xml.etree.ElementTree as ET
 

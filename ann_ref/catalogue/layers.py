@@ -30,8 +30,9 @@ NOTES = {
                          "through a square W (where a transposed W has W's shape).",
     "fixed-initialisation": "The initial network is written out in the scenario: W1 = "
                             "[[0.5, −0.5], [0.5, −0.5]], b1 = [[0.0], [0.0]], W2 = "
-                            "[[1.0], [1.0]], b2 = [[−1.0]] for the 2-2-1 XOR (unit 0 starts as x₀ + x₁, unit "
-                            "1 as −(x₀ + x₁)); no random generator is involved.",
+                            "[[1.0], [1.0]], b2 = [[−1.0]] for the 2-2-1 XOR (unit 0 "
+                            "starts as x₀ + x₁, unit 1 as −(x₀ + x₁)); no random "
+                            "generator is involved.",
     "saturated-hidden": "Hidden units with z ≤ −710: exp(−z) overflows, s is exactly 0.0, "
                         "and the output layer sees integral inputs.",
     "hidden-sigmoid-probe": "One sample, x = 1, hidden units with z of the sigmoid probe "
@@ -79,8 +80,10 @@ _DEEP = [([[0.5, -0.5, 0.25], [0.5, -0.5, -0.75]], _column([0.0] * 3)),
 SUM_SEED = 40
 _SUM_X = _rows(_mixed(3 * 20, SUM_SEED, -4, 0), 20)
 _SUM_Y = [_labels(20, SUM_SEED + 1), _labels(20, SUM_SEED + 5)]
-_SUM_LAYERS = [(_rows(_mixed(9, SUM_SEED + 2, -4, -2), 3), _column(_mixed(3, SUM_SEED + 3, -4, -3))),
-               (_rows(_mixed(6, SUM_SEED + 4, -3, -1), 2), _column(_mixed(2, SUM_SEED + 6, -4, -3)))]
+_SUM_LAYERS = [(_rows(_mixed(9, SUM_SEED + 2, -4, -2), 3),
+                _column(_mixed(3, SUM_SEED + 3, -4, -3))),
+               (_rows(_mixed(6, SUM_SEED + 4, -3, -1), 2),
+                _column(_mixed(2, SUM_SEED + 6, -4, -3)))]
 
 SCENARIOS = [
     _scenario("xor", "XOR learned by a 2-2-1 network, logistic, a = 1, from W1 = "

@@ -9,10 +9,9 @@ grid of points of the plane; their outline is found between the grid's points by
 linear interpolation (marching squares). That is drawing, not the arithmetic contract.
 """
 from ..core.datasets import GATES, X_GATES
-from ..core.model import PARTS
 from .boundary import regions
 from .chart import Frame, chart, finite
-from .figures import LINES, SHADE, TARGET, WIDTH, data_box, draw_samples
+from .figures import SHADE, WIDTH, data_box, draw_samples
 from .network import NetworkRun, role, shape, widths
 from .svg import Svg, fmt, points
 
@@ -75,7 +74,8 @@ def outline(xs, ys, f):
     for r in range(len(ys) - 1):
         for c in range(len(xs) - 1):
             corners = [((xs[c], ys[r]), f[r][c]), ((xs[c + 1], ys[r]), f[r][c + 1]),
-                       ((xs[c + 1], ys[r + 1]), f[r + 1][c + 1]), ((xs[c], ys[r + 1]), f[r + 1][c])]
+                       ((xs[c + 1], ys[r + 1]), f[r + 1][c + 1]),
+                       ((xs[c], ys[r + 1]), f[r + 1][c])]
             if not all(finite(v) for _, v in corners):
                 continue
             found = []

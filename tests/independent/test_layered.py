@@ -14,6 +14,7 @@ import reference
 HERE = os.path.dirname(os.path.abspath(__file__))
 LAYERS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "golden", "layers")
 NAMES = reference.golden_names(LAYERS)
+LONG = {"xor-wide.json", "xor-deep.json"}   # thousands of decimal exps each: seconds
 
 
 @pytest.mark.parametrize("module", [layered, reference])
@@ -31,7 +32,8 @@ def test_the_layered_catalogue_is_there():
     assert {"xor.json", "xor-wide.json", "xor-deep.json"} <= set(NAMES)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", [n if n not in LONG else
+                                  pytest.param(n, marks=pytest.mark.slow) for n in NAMES])
 def test_every_layered_golden_trace_is_reproduced_bit_for_bit(name):
     assert layered.first_difference(os.path.join(LAYERS, name)) is None
 
