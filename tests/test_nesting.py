@@ -113,3 +113,24 @@ def test_the_command_line_refuses_a_deep_trace_in_one_line(tmp_path):
     trace.write_text(ENTRY + ', "extra": %s}\n' % arrays(5000))
     status, out, err = cli("verify", "golden/article.json", str(trace))
     assert_one_line_error(status, err, "deep.json: $.extra: " + REFUSED)
+
+
+@pytest.mark.parametrize("option, needle", [
+    ("-b", "argument -b/--b: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[... is not a number"),
+    ("-W", "argument -W/--W: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[... is not a JSON matrix"),
+    ("--x", "argument --x: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[... is not a JSON matrix"),
+])
+def test_a_deep_value_on_the_command_line_is_refused_naming_its_option(option, needle):
+    status, out, err = cli("train", option, arrays(5000), "--y", "[[1]]")
+    assert_one_line_error(status, err, needle)
+    assert len(err) < 200
+
+
+def test_a_batch_backend_answering_with_a_deep_error_line_is_a_backend_failure(tmp_path):
+    backend = tmp_path / "deep.py"
+    backend.write_text("import sys\nsys.stdin.readline()\n"
+                       "print('{\"error\": %s}' % ('[' * 100000 + ']' * 100000), flush=True)\n")
+    status, out, err = cli("verify", "golden/gate-and.json", "--batch", "--backend",
+                           "%s %s" % (sys.executable, backend))
+    assert (status, out) == (3, "") and "Traceback" not in err
+    assert "ended an answer with a line that is not JSON" in err and err.count("\n") == 1

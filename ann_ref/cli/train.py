@@ -10,6 +10,7 @@ from ..catalogue.golden import header_members
 from ..core.bits import hex_bits
 from ..core.datasets import ARTICLE, GATES, X_GATES
 from ..core.libm import sigmoid_libm
+from ..core.numbers import shown as quoted
 from ..core.model import VARIANTS, forward, sigmoid
 from ..core.training import states
 from ..errors import UsageError
@@ -18,7 +19,7 @@ from ..formats.writer import number as json_number, scenario_object, write_docum
 from ..learn import scenario
 from ..learn.loss import assess
 from ..learn.show import number as shown
-from .options import PROG, count, matrix, number, positive
+from .options import PROG, count, json_value, matrix, number, positive
 
 
 def add_parser(sub):
@@ -71,10 +72,10 @@ def add_parser(sub):
 
 def json_matrix(text):
     try:
-        return json.loads(text)
+        return json_value(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("%r is not a JSON matrix such as [[0, 1], [1, 0]]"
-                                         % text)
+        raise argparse.ArgumentTypeError("%s is not a JSON matrix such as [[0, 1], [1, 0]]"
+                                         % quoted(text))
 
 
 def _fail(message):

@@ -232,10 +232,10 @@ class Session:
             self._pending += chunk
 
     def _verdict(self, line):
-        import json
+        from ..formats.jsonstream import loads
         try:
-            message = json.loads(line.decode("utf-8"))
-        except ValueError:
+            message = loads(line.decode("utf-8"))
+        except ValueError:                  # FormatError, UnicodeDecodeError
             self._fail("ended an answer with a line that is not JSON: %r" % line[:80])
         if isinstance(message, dict) and message.get("end") is True and len(message) == 1:
             return
