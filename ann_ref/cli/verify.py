@@ -120,15 +120,17 @@ def _run(args, out):
                 session = backend.Session(args.backend, args.timeout, args.max_output)
                 try:
                     trace = session.trace(scenario_line(args.golden))
-                finally:
-                    session.close()
+                except BaseException:
+                    session.close(kill=True)
+                    raise
+                session.close()
             else:
                 trace = backend.run(args.backend, data, args.timeout, args.max_output)
         except backend.BackendError as e:
             raise _BackendFailed(str(e))
     try:
         result = judge(args.golden, trace, label, args.max_ulp, errors=False,
-                       show_progress=not args.json)
+                       show_progress=not args.json, max_lines=args.max_lines)
     except FormatError as e:
         if args.backend is None:
             raise
@@ -140,9 +142,8 @@ def _run(args, out):
     finally:
         if args.backend is not None:
             os.remove(trace)
-    report = result.report
     if args.json:
         _json(out, result.obj)
     else:
-        out.write(report.text(args.max_lines))
+        out.write(result.text)
     return result.status
