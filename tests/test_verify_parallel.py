@@ -59,9 +59,12 @@ def mixed(tmp_path):
     return folder_of(tmp_path), "%s %s" % (sys.executable, script)
 
 
-@pytest.mark.parametrize("mode", [[], ["--batch"]], ids=["process-per-file", "batch"])
-@pytest.mark.parametrize("form", [[], ["--json"]], ids=["text", "json"])
-def test_every_jobs_count_gives_the_reports_of_one_job(mixed, mode, form):
+@pytest.mark.parametrize("mode, form, counts", [
+    ([], [], ["2"]), (["--batch"], ["--json"], ["2"]),
+    pytest.param([], ["--json"], ["2", "3"], marks=pytest.mark.slow),
+    pytest.param(["--batch"], [], ["2", "3"], marks=pytest.mark.slow),
+], ids=["text", "batch-json", "json", "batch-text"])
+def test_every_jobs_count_gives_the_reports_of_one_job(mixed, mode, form, counts):
     folder, command = mixed
     command += " --batch" if mode else ""
     serial = cli("verify", folder, "--backend", command, "-j", "1", *(mode + form))
@@ -75,7 +78,7 @@ def test_every_jobs_count_gives_the_reports_of_one_job(mixed, mode, form):
             "differs", "differs", "differs", "21 iterations, all bits equal",
             "backend failed", "41 iterations, all bits equal"]
         assert "threshold-strict" in lines[0]
-    for jobs in ("2", "3"):
+    for jobs in counts:
         assert cli("verify", folder, "--backend", command, "-j", jobs, *(mode + form)) \
             == serial, jobs
 

@@ -203,14 +203,15 @@ def writable(directory, names):
         os.makedirs(directory, exist_ok=True)
     except OSError as e:
         raise OutputError(directory, e.strerror or str(e))
-    for name in names:
-        check_target(os.path.join(directory, name))
     probe = temporary_name(os.path.join(directory, MANIFEST))
     try:
         os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
         os.remove(probe)
-    except OSError as e:
-        raise OutputError(directory, "%s (creating a file in it)" % (e.strerror or e))
+    except OSError as e:                  # worded as check_target words it for a file
+        raise OutputError(directory, "no new file can be created in it (%s)"
+                          % (e.strerror or e))
+    for name in names:
+        check_target(os.path.join(directory, name))
 
 
 def write(directory, scenarios=SCENARIOS):

@@ -2,7 +2,6 @@
 animated across them), W and b against the iteration, and the loss curve — one
 standalone SVG, no script, readable by a screen reader (title, desc, labelled groups).
 """
-from ..core.bits import hex_bits
 from ..core.model import forward
 from ..core.training import states
 from .boundary import regions
@@ -21,6 +20,33 @@ MAX_FRAMES = 40                          # frames of the animation
 MAX_PANELS = 4
 
 
+class Trajectory:
+    """The states of a run, computed as far as they are asked for, and no further once
+    the state is fixed: the core's states() yields the very same (W, b) once an update
+    leaves them unchanged, and every later state is that one, so that a run of 10^30
+    iterations is drawn as soon as it settles."""
+
+    def __init__(self, states):
+        self._states, self._kept, self._fixed = states, [], False
+
+    def _reach(self, k):
+        while len(self._kept) <= k and not self._fixed:
+            state = next(self._states)
+            if self._kept and state[0] is self._kept[-1][0] and state[1] is self._kept[-1][1]:
+                self._fixed = True
+            else:
+                self._kept.append(state)
+
+    def __getitem__(self, k):
+        self._reach(k)
+        return self._kept[min(k, len(self._kept) - 1)]
+
+    def settled(self, n):
+        """The last update of n that changed the state (0 if none did)."""
+        self._reach(n)
+        return min(len(self._kept) - 1, n)
+
+
 class Run:
     """A scenario trained, with what the figure shows: every state, the iteration
     after which the state no longer changed, and the loss at sampled iterations."""
@@ -28,16 +54,10 @@ class Run:
     def __init__(self, s):
         self.s = s
         x, y = s["x"], s["y"]
-        self.states = list(states(x, y, s["W"], s["b"], s["learning_rate"], s["iterations"],
-                                  s["variant"]))
+        self.states = Trajectory(states(x, y, s["W"], s["b"], s["learning_rate"],
+                                        s["iterations"], s["variant"]))
         self.n = s["iterations"]
-        self.settled = 0                  # the last update that changed the state's bits
-        previous = None
-        for k, (W, b) in enumerate(self.states):
-            key = [hex_bits(v) for row in W for v in row] + [hex_bits(b)]
-            if previous is not None and key != previous:
-                self.settled = k
-            previous = key
+        self.settled = self.states.settled(self.n)   # the last update that changed it
         stride = max(1, -(-self.n // MAX_POINTS))
         self.sampled = list(range(0, self.n + 1, stride))
         if self.sampled[-1] != self.n:
