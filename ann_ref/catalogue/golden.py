@@ -20,14 +20,20 @@ from ..core.training import states
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "ann-ref-golden-manifest"
-_CHECKOUT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                         "golden")
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_CHECKOUT = os.path.join(os.path.dirname(_PACKAGE), "golden")
+INSTALLED = os.path.join(_PACKAGE, "golden")     # setup.py installs the catalogue here
+
+
+def checkout_dir():
+    """golden/ of the checkout this package runs from, or None for an installed package."""
+    return _CHECKOUT if os.path.exists(os.path.join(_CHECKOUT, MANIFEST)) else None
 
 
 def default_dir():
-    """golden/ of the checkout this package runs from; for an installed package,
-    golden/ of the current folder."""
-    return _CHECKOUT if os.path.exists(os.path.join(_CHECKOUT, MANIFEST)) else "golden"
+    """The catalogue: golden/ of the checkout this package runs from, else the one
+    installed with the package."""
+    return checkout_dir() or INSTALLED
 
 
 def header_members(scenario, description=None, flags=None, notes=None):

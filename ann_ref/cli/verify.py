@@ -27,8 +27,10 @@ def add_parser(sub):
         "how many iterations each reproduces. With a folder instead of GOLDEN.json, every "
         "golden file in it is checked against --backend, one line per file and a total. "
         + EXIT_STATUSES)
-    p.add_argument("golden", metavar="GOLDEN.json",
-                   help="a golden file, or a folder of them (then --backend is needed)")
+    p.add_argument("golden", metavar="GOLDEN.json", nargs="?",
+                   help="a golden file, or a folder of them (then --backend is needed); "
+                   "with --backend and no GOLDEN.json, the catalogue: golden/ of the "
+                   "checkout, or the one installed with the package")
     p.add_argument("trace", metavar="TRACE.json", nargs="?",
                    help="the trace to check: the golden format (scenario optional; only "
                    "bits are compared) or JSON lines, each with 'iteration' and 'bits'")
@@ -115,6 +117,12 @@ def _options(args, folder):
 def _run(args, out):
     from ..oracle import backend
     from ..oracle.batch import judge, scenario_bytes, totals, verify_folder
+    if args.golden is None:
+        if args.backend is None:
+            raise UsageError("%s verify: give a GOLDEN.json file and a TRACE.json, or "
+                             "--backend CMD (then the whole catalogue is checked)" % PROG)
+        from ..catalogue.golden import default_dir
+        args.golden = default_dir()
     folder = os.path.isdir(args.golden)
     _options(args, folder)
     if folder:

@@ -11,7 +11,6 @@ so that nothing is left running.
 import collections
 import json
 import os
-import re
 import signal
 import sys
 import time
@@ -26,29 +25,41 @@ Result = collections.namedtuple("Result", "name status line obj text")
 
 
 def golden_files(folder):
-    """The golden files of a folder: those its manifest lists, or else every .json file
-    but the manifest and the schema; sorted by name."""
+    """The golden files of a folder, sorted by name: those its manifest lists, or else
+    the .json files that say they are golden files (format "ann-ref-golden", with a
+    scenario and then a trace) — not the exp table, the schemas, traces, scenario files
+    or any other JSON."""
     from ..catalogue.golden import MANIFEST, read_manifest
     if os.path.exists(os.path.join(folder, MANIFEST)):
         names = list(read_manifest(folder))
     else:
         names = [n for n in os.listdir(folder) if n.endswith(".json")
-                 and n not in (MANIFEST, "schema.json")
-                 and not _other_format(os.path.join(folder, n))]
+                 and _says_golden(os.path.join(folder, n))]
     return [os.path.join(folder, n) for n in sorted(names)]
 
 
-def _other_format(path):
-    """True for a document that says it is of another format than the golden one (the
-    exp table, exp.json): not a golden file, not an error either."""
+def _says_golden(path):
+    """Whether the document's top-level members, read up to its trace, make it a golden
+    file. One that said so and then turned out damaged is one: it is checked, and
+    reported as bad input."""
+    from ..formats.jsonstream import Reader
+    said = scenario = False
     try:
         with open(path, "rb") as f:
-            head = f.read(4096)
+            for key, value in Reader(f, path).members("$", "trace"):
+                if key == "format":
+                    said = value == "ann-ref-golden"
+                    if not said:
+                        return False
+                elif key == "scenario":
+                    scenario = True
+                elif key == "trace":
+                    return said and scenario
+    except FormatError:
+        return said
     except OSError:
         return False
-    found = re.search(rb'"format"\s*:\s*"([^"]*)"', head)
-    return bool(found) and found.group(1) != b"ann-ref-golden" and \
-        found.group(1).startswith(b"ann-ref-")
+    return False
 
 
 def scenario_header(golden_path):
