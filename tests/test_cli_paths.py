@@ -151,6 +151,17 @@ def test_plot_of_10_to_the_30_iterations_ends_once_the_state_is_fixed(tmp_path):
     assert "iteration %d: 0 of 4 wrong" % HUGE in svg
 
 
+def test_explain_of_iteration_10_to_the_30_ends_once_the_state_is_fixed(tmp_path):
+    status, out, err = cli("explain", huge_scenario(tmp_path), "--iteration", str(HUGE),
+                           "--bits", timeout=60)
+    assert status == 0, err
+    assert "from state %d to state %d" % (HUGE - 1, HUGE) in out.splitlines()[0]
+    # the fixed state, unchanged by the update: before and after are its bits
+    rows = [line.split() for line in out.splitlines() if line.strip().startswith("W[")
+            and len(line.split()) == 4]
+    assert [(r[1], r[3]) for r in rows] == [(h, h) for row in FINAL["W"] for h in row]
+
+
 class Terminal:
     def __init__(self):
         self.text = ""

@@ -35,11 +35,16 @@ def run_command(args, out):
 
 
 def state_before(s, k):
-    """State k − 1 of the scenario: (W, b) after k − 1 updates."""
-    for i, (W, b) in enumerate(states(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
-                                      k - 1, s["variant"])):
-        if i == k - 1:
-            return W, b
+    """State k − 1 of the scenario: (W, b) after k − 1 updates. Once an update leaves the
+    state unchanged, states() yields the very same objects, and every later state is
+    that one: found at once however large k is."""
+    previous = None
+    for i, state in enumerate(states(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
+                                     k - 1, s["variant"])):
+        if i == k - 1 or previous is not None and state[0] is previous[0] \
+                and state[1] is previous[1]:
+            return state
+        previous = state
 
 
 def explain(s, k, bits=False, path=None):
