@@ -190,6 +190,7 @@ def test_progress_says_how_long_the_rest_will_take():
     assert "\r  iteration 2048 of 4096 (50%), about 9 s left" in shown.text
 
 
+@pytest.mark.slow
 def test_run_of_10_to_the_30_iterations_shows_on_a_terminal_how_long_it_will_take(tmp_path):
     """run must write every state: on a terminal, its progress line says how long."""
     main, terminal = os.openpty()

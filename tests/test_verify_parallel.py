@@ -60,7 +60,8 @@ def mixed(tmp_path):
 
 
 @pytest.mark.parametrize("mode, form, counts", [
-    ([], [], ["2"]), (["--batch"], ["--json"], ["2"]),
+    ([], [], ["2"]),
+    pytest.param(["--batch"], ["--json"], ["2"], marks=pytest.mark.slow),
     pytest.param([], ["--json"], ["2", "3"], marks=pytest.mark.slow),
     pytest.param(["--batch"], [], ["2", "3"], marks=pytest.mark.slow),
 ], ids=["text", "batch-json", "json", "batch-text"])
@@ -152,7 +153,7 @@ def wait_for(predicate, within=60.0):
 
 
 @pytest.mark.parametrize("args, signum, to_group", [
-    (["-j", "2"], signal.SIGINT, False),
+    pytest.param(["-j", "2"], signal.SIGINT, False, marks=pytest.mark.slow),
     (["-j", "2"], signal.SIGTERM, False),
     (["--batch", "-j", "2"], signal.SIGINT, True),           # Ctrl-C in a terminal
     pytest.param(["--batch", "-j", "2"], signal.SIGTERM, False, marks=pytest.mark.slow),
