@@ -5,7 +5,7 @@ x = k*ln2 + r with 0 <= r < ln2; e^r = (e^(r/256))^256, the series on r/256, the
 eight squarings, all in fixed point with G fraction bits, with a bound D on the error;
 when Y - D and Y + D round to the same binary64, that is e^x correctly rounded
 (e^x is irrational for x != 0, so it is never a tie and a finer G always decides).
-About 30 µs a call: enough for the golden catalogue; a fast path in floats (as
+A few µs a call: enough for the golden catalogue; a fast path in floats (as
 exponential.py has) would decide most calls without it.
 
     python3 exact_exp.py < arguments      # one bit pattern per line in, e^x's out
