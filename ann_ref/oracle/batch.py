@@ -229,9 +229,9 @@ def _in_parallel(paths, jobs, settings):
             ours, theirs = context.Pipe()
             process = context.Process(target=_work, args=(theirs, paths, settings),
                                       daemon=True)
-            process.start()
+            workers.append((process, ours))          # known before it exists, so that
+            process.start()                          # a signal cannot orphan it
             theirs.close()
-            workers.append((process, ours))
             ours.send(waiting.popleft())
         live, told_to_end = {conn: process for process, conn in workers}, set()
         while live:                     # until every worker has ended
@@ -310,6 +310,7 @@ def _stop(workers, groups):
     except ValueError:                  # not the main thread
         held = []
     try:
+        workers = [(process, conn) for process, conn in workers if process.pid]
         for process, _ in workers:
             if process.is_alive():
                 os.kill(process.pid, signal.SIGTERM)
