@@ -41,7 +41,10 @@ def leftovers(directory, names):
 
 
 def check_target(path):
-    """OutputError unless path names a regular file, or nothing, in an existing folder."""
+    """OutputError unless path names a regular file, or nothing, in an existing folder
+    that takes new files (the new version is written beside the old one, then renamed).
+    Every command checks its output paths here, so each kind of problem has one
+    wording."""
     if not path:
         raise OutputError(path, "the output path is empty")
     if os.path.isdir(path):
@@ -53,6 +56,20 @@ def check_target(path):
     if not os.path.isdir(folder):
         raise OutputError(path, ("%s is not a folder" if os.path.exists(folder) else
                                  "the folder %s does not exist") % os.path.dirname(path))
+    probe = temporary_name(path)
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:               # this process's own: it can create files there
+        return
+    except OSError as e:
+        raise OutputError(path, _no_new_file(path, e))
+    os.remove(probe)
+
+
+def _no_new_file(path, e):
+    """Why the temporary file beside path could not be created: its folder's fault."""
+    return "no new file can be created in its folder %s (%s)" % (
+        os.path.dirname(path) or ".", _reason(e))
 
 
 def _reason(e):
@@ -77,7 +94,7 @@ def replacing(path, binary=False):
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
         except OSError as e:
-            raise OutputError(path, "%s (creating %s)" % (_reason(e), temporary))
+            raise OutputError(path, _no_new_file(path, e))
         try:
             file_operation()
             with io.open(fd, "wb" if binary else "w", **({} if binary else
