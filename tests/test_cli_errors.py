@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from ann_ref.catalogue import golden
-from helpers import GOLDEN, ROOT, assert_one_line_error, cli, run_cli
+from helpers import GOLDEN, ROOT, assert_one_line_error, cli, interrupted, run_cli
 
 SCENARIO = os.path.join(GOLDEN, "gate-and.json")
 
@@ -81,7 +81,7 @@ def test_run_into_a_closed_pipe_says_nothing():
 def test_a_temporary_file_that_a_killed_run_left_is_removed_by_the_next_run(tmp_path):
     out = str(tmp_path / "out.json")
     # killed (SIGKILL) right after its temporary file was created: it stays behind
-    status, _, _ = cli("run", SCENARIO, "-o", out, env={"ANN_REF_KILL_AT": "1"})
+    status, _, _ = interrupted(1, "KILL", "run", SCENARIO, "-o", out)
     assert status == -9
     [left] = [n for n in os.listdir(str(tmp_path)) if n.endswith(".tmp")]
     assert left.startswith(".out.json.") and not os.path.exists(out)
@@ -96,8 +96,7 @@ def test_a_temporary_file_that_a_killed_run_left_is_removed_by_the_next_run(tmp_
 
 def test_a_terminated_run_leaves_nothing(tmp_path):
     out = str(tmp_path / "out.json")
-    status, _, err = cli("run", SCENARIO, "-o", out,
-                         env={"ANN_REF_KILL_AT": "2", "ANN_REF_KILL_SIGNAL": "TERM"})
+    status, _, err = interrupted(2, "TERM", "run", SCENARIO, "-o", out)
     assert status == 128 + 15 and "Traceback" not in err
     assert os.listdir(str(tmp_path)) == []
 

@@ -7,7 +7,6 @@ computed or written, so a bad output path costs nothing and leaves nothing behin
 import contextlib
 import io
 import os
-import signal
 
 from ..errors import OutputError
 
@@ -96,17 +95,13 @@ def replacing(path, binary=False):
         except OSError as e:
             raise OutputError(path, _no_new_file(path, e))
         try:
-            file_operation()
             with io.open(fd, "wb" if binary else "w", **({} if binary else
                          {"encoding": "utf-8", "newline": "\n"})) as f:
                 yield f
-                file_operation()
                 f.flush()
                 os.fsync(f.fileno())
-            file_operation()
             os.chmod(temporary, mode)         # whatever the umask made of it
             os.replace(temporary, path)
-            file_operation()
         except OSError as e:
             if getattr(e, "filename", None) not in (None, temporary, path):
                 raise                         # another file's error, from the block
@@ -123,27 +118,3 @@ def atomic_write(path, data):
     """Replace path by the bytes data."""
     with replacing(path, binary=True) as f:
         f.write(data)
-
-
-# --- a hook for the interruption tests ----------------------------------------------------
-# ANN_REF_KILL_AT=N makes the process send itself ANN_REF_KILL_SIGNAL (KILL, or TERM) at
-# its Nth file operation (a temporary file created, written, flushed, renamed), so that a
-# test interrupts a write at chosen points instead of at measured times.
-
-def _kill_point():
-    try:
-        return int(os.environ.get("ANN_REF_KILL_AT", "0"))
-    except ValueError:
-        return 0
-
-
-_KILL_AT = _kill_point()
-_operations = [0]
-
-
-def file_operation():
-    if _KILL_AT:
-        _operations[0] += 1
-        if _operations[0] == _KILL_AT:
-            name = os.environ.get("ANN_REF_KILL_SIGNAL", "KILL")
-            os.kill(os.getpid(), signal.SIGTERM if name == "TERM" else signal.SIGKILL)
