@@ -108,9 +108,9 @@ if (args.has('--batch')) {
   rl.on('line', text => {
     if (!text.trim()) return;
     let out;
-    try { out = run(JSON.parse(text).scenario, exp); }
+    try { out = run(JSON.parse(text).scenario, exp) + '{"end": true}\n'; }
     catch (err) { out = JSON.stringify({error: String(err)}) + '\n'; }
-    process.stdout.write(out + '{"end": true}\n');
+    process.stdout.write(out);
   });
 } else {
   process.stdout.write(run(JSON.parse(fs.readFileSync(0, 'utf8')).scenario, exp));

@@ -39,7 +39,8 @@ def line(k, W, b):
 
 def serve(run, options):
     """Run `run(scenario, out, options)` on the scenario document of stdin, or with
-    --batch on one document per line, each trace ended by {"end": true}."""
+    --batch on one document per line, each trace ended by {"end": true} (or, for a
+    scenario that fails, the one line {"error": ...} instead)."""
     out = sys.stdout
     if "--batch" not in options:
         run(json.load(sys.stdin)["scenario"], out, options)
@@ -52,10 +53,9 @@ def serve(run, options):
             scenario = json.loads(text)["scenario"]
             lines = []
             run(scenario, _Collect(lines), options)
-            out.write("".join(lines))
-        except Exception as e:              # one bad scenario is reported, not fatal
+            out.write("".join(lines) + '{"end": true}\n')
+        except Exception as e:              # one failed scenario is reported, not fatal
             out.write(json.dumps({"error": "%s: %s" % (type(e).__name__, e)}) + "\n")
-        out.write('{"end": true}\n')
         out.flush()
 
 

@@ -16,8 +16,10 @@ its deviations from docs/SPEC.md off:
   --no-fma      XLA compiles for AVX (--xla_cpu_max_isa=AVX), which has no FMA
   --no-ftz      subnormals kept: a host callback at the start of each step resets the
                 floating-point environment that XLA sets to flush them
-  --args        a and m given to the compiled step as arguments, not constants
-                (XLA folds a·(Σ/m) into Σ·(a/m) and divides by multiplying)
+  --arg-a       a given to the compiled step as an argument, not a constant
+                (XLA folds the constants of a·(Σ/m) into Σ·(a/m))
+  --arg-m       m given as an argument, not a constant (XLA turns Σ/m into Σ·(1/m),
+                and folds 1/m with a)
 and these compute one part of the step on the host, with the spec's operations,
 the rest compiled around it:
   --host-z  --host-s  --host-sums  --host-div  --host-update
@@ -27,7 +29,7 @@ import os
 import sys
 
 SWITCHES = ("--exact-exp", "--loop-z", "--loop-dW", "--loop-db", "--no-fma", "--no-ftz",
-            "--args", "--host-z", "--host-s", "--host-sums", "--host-div", "--host-update")
+            "--arg-a", "--arg-m", "--host-z", "--host-s", "--host-sums", "--host-div", "--host-update")
 if "--no-fma" in sys.argv:
     os.environ["XLA_FLAGS"] = os.environ.get("XLA_FLAGS", "") + " --xla_cpu_max_isa=AVX"
 
@@ -88,12 +90,13 @@ OUT = {"z": ("z",), "s": ("e",), "sums": ("SW", "Sb"), "div": ("dW", "db"),
 
 def make_step(variant, a, m, opt):
     """The step as segments: each run of compiled stages one jax.jit, each host stage
-    NumPy; a and m constants of the compiled code unless --args."""
+    NumPy; a and m constants of the compiled code unless --arg-a, --arg-m."""
     def segment(names, host):
         def run(v):
             v = dict(v)
-            if not host and "--args" not in opt:
-                v["a"], v["m"] = a, m
+            if not host:
+                v["a"] = v["a"] if "--arg-a" in opt else a
+                v["m"] = v["m"] if "--arg-m" in opt else m
             if not host and "--no-ftz" in opt:
                 v["W"] = keep_subnormals(v["W"])
             for name in names:
@@ -106,7 +109,7 @@ def make_step(variant, a, m, opt):
                                   for k, u in v.items()})
         jitted = jax.jit(run)
         return lambda v: jitted({k: u for k, u in v.items()
-                                 if not (k in ("a", "m") and "--args" not in opt)})
+                                 if k not in ("a", "m") or "--arg-" + k in opt})
     segments, names = [], []
     for name in STAGES:
         if "--host-" + name in opt:

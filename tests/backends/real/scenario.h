@@ -170,8 +170,7 @@ static int serve(int argc, char **argv, void (*run)(scenario *, FILE *)) {
     while ((len = getline(&text, &cap, stdin)) > 0) {
         if (len < 3) continue;
         if ((why = read_scenario(text, &sc))) printf("{\"error\": \"%s\"}\n", why);
-        else run(&sc, stdout);
-        puts("{\"end\": true}");
+        else { run(&sc, stdout); puts("{\"end\": true}"); }
         fflush(stdout);
     }
     return 0;
