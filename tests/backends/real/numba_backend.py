@@ -12,6 +12,7 @@ Each switch turns one of its deviations from docs/SPEC.md off:
                    fast-math (SITE: z, dW, db, div, update); the parts are small
                    functions that LLVM inlines into the step
 """
+import functools
 import math
 
 import numba
@@ -25,6 +26,7 @@ SWITCHES = (("--fastmath", "--exact-exp") + tuple("--no-" + f for f in FLAGS)
             + tuple("--plain-" + s for s in SITES))
 
 
+@functools.lru_cache(maxsize=None)          # one compilation per process and variant
 def make_step(opt, logistic):
     fast = {f for f in FLAGS if "--fastmath" in opt and "--no-" + f not in opt}
 
@@ -90,7 +92,7 @@ def make_step(opt, logistic):
 def run(scenario, out, opt):
     x0, y0, W0, b, a = inputs(scenario)
     x, y, W = (np.array(v, dtype=np.float64) for v in (x0, y0, W0))
-    step = make_step(opt, scenario["variant"] == "logistic")
+    step = make_step(frozenset(opt) - {"--batch"}, scenario["variant"] == "logistic")
     for i in range(scenario["iterations"] + 1):
         out.write(line(i, W.tolist(), b))
         if i == scenario["iterations"]:
