@@ -19,7 +19,9 @@ For every backend and every golden file of golden/manifest.json:
 A divergence scores "first" when the report's first cause is a true cause (for a pair
 like fma+fused-update, when each of its parts is), and "listed" when some cause of the
 report is. Reports whose causes cannot apply to the backend's kind (x87 registers for
-a program on x86-64, a compiler's contraction for NumPy, ...) are listed too.
+a program on x86-64, a compiler's contraction for NumPy, ...), or whose fix (the cause's
+own, else its id's in docs/SPEC.md §6) cannot (a compiler flag for a Python library,
+-mfpmath=sse on x86-64), are listed too.
 
     python3 benchmarks/diagnosis_real.py [--backends name,...] [--files a.json,...]
                                          [--json OUT] [--repo CHECKOUT] [-j N]
@@ -241,6 +243,22 @@ IMPOSSIBLE = {
     "flush-subnormals": {"js", "numpy"},
 }
 COMPILER_FLAG = re.compile(r"(?<![\w=-])-(?:f[a-z][\w=-]*|m[a-z][\w=-]*|O\d)")
+NO_COMPILER_FLAGS = {"numpy", "torch", "jax", "js"}    # Numba's fastmath flags are LLVM's
+
+
+def spec_fixes():
+    """id -> the fix column of docs/SPEC.md §6: what a report naming that id suggests."""
+    with open(os.path.join(ROOT, "docs", "SPEC.md"), encoding="utf-8") as f:
+        section = f.read().split("\n## 6.", 1)[-1].split("\n## 7.", 1)[0]
+    fixes = {}
+    for row in section.splitlines():
+        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0].startswith("`"):
+            fixes[cells[0].strip("`")] = cells[3]
+    return fixes
+
+
+FIXES = spec_fixes()
 
 
 # --- running a backend -------------------------------------------------------------------
@@ -361,12 +379,14 @@ def inapplicable(backend, causes):
             if backend.kind in IMPOSSIBLE.get(part, ()):
                 found.append((i + 1, c["id"], "%s cannot happen in %s"
                               % (part, KINDS[backend.kind])))
-        fix = " ".join(str(c.get(k, "")) for k in ("fix", "fixes"))
-        if backend.kind not in ("c", "x87") and COMPILER_FLAG.search(fix):
-            found.append((i + 1, c["id"], "suggests compiler flags (%s) to a %s backend"
-                          % (COMPILER_FLAG.search(fix).group(0), backend.kind)))
+        fix = " ".join(str(c[k]) for k in ("fix", "fixes") if c.get(k)) or " ".join(
+            FIXES.get(part, "") for part in c.get("id", "").split("+"))
+        flag = COMPILER_FLAG.search(fix)
+        if backend.kind in NO_COMPILER_FLAGS and flag:
+            found.append((i + 1, c["id"], "its fix is a compiler flag (%s), for %s"
+                          % (flag.group(0), KINDS[backend.kind])))
         if backend.kind == "c" and "mfpmath" in fix:
-            found.append((i + 1, c["id"], "suggests -mfpmath=sse on x86-64"))
+            found.append((i + 1, c["id"], "its fix is -mfpmath=sse, on x86-64"))
     return found
 
 
@@ -526,6 +546,9 @@ def main(argv=None):
     if unknown:
         p.error("unknown backend %s" % sorted(unknown)[0])
     names = golden_files(args.files.split(",") if args.files else None)
+    if args.files and len(names) < len(set(args.files.split(","))):
+        p.error("not in golden/manifest.json: %s" % ", ".join(
+            sorted(set(args.files.split(",")) - set(names))))
     goldens = {n: load_golden(n) for n in names}
     rows, skipped, ran = [], [], []
     start = time.perf_counter()
