@@ -281,11 +281,15 @@ def _key(bits):
     return json.dumps(bits, sort_keys=True)
 
 
+UNCERTAIN = []      # what an exact exp said of arguments it could not round for certain
+
+
 def run_batch(argv, docs, timeout=1200):
     """The backend's trace of each document (a list of bit keys), or None where it
     failed; one process for all, through the --batch protocol."""
     proc = subprocess.run(argv + ["--batch"], input="".join(d + "\n" for d in docs),
                           capture_output=True, text=True, timeout=timeout)
+    UNCERTAIN.extend(line for line in proc.stderr.splitlines() if "not certain" in line)
     traces, current = [], []
     for text in proc.stdout.splitlines():
         entry = json.loads(text)
@@ -565,7 +569,10 @@ def main(argv=None):
                           args.timeout, args.j, sys.stderr.write)
             ran.append(b)
     show(rows, skipped, sys.stdout)
-    sys.stdout.write("\n%d backends, %d files, %.0f s in all\n" % (
+    sys.stdout.write("\nthe exact exps (C's crexp) were %s\n" % (
+        "never near a rounding midpoint" if not UNCERTAIN else
+        "uncertain %d times: %s" % (len(UNCERTAIN), "; ".join(sorted(set(UNCERTAIN))))))
+    sys.stdout.write("%d backends, %d files, %.0f s in all\n" % (
         len(ran), len(names), time.perf_counter() - start))
     if args.json:
         with open(args.json, "w") as f:

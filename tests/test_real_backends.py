@@ -91,6 +91,13 @@ def test_with_every_deviation_switched_off_a_backend_agrees_with_every_file(
                                           {n: k for n, k in mine.items() if k is not None})
 
 
+def test_the_exact_exp_of_c_is_never_near_a_midpoint_on_the_catalogue(goldens, build_dir):
+    backend = usable("c-spec-port")
+    del bench.UNCERTAIN[:]
+    assert all(k is None for k in firsts(backend.command((), build_dir), goldens).values())
+    assert bench.UNCERTAIN == []
+
+
 def test_the_ablation_names_glibc_exp_on_the_sigmoid_probe(goldens, build_dir):
     backend = usable("c-O2")
     n = "sigmoid-probe.json"
