@@ -91,7 +91,7 @@ static double from_bits(const char *hex) {
     return d;
 }
 
-/* rows × cols bit strings into a new row-major array; -1 when not such a matrix */
+/* rows × cols bit strings into a new row-major array; NULL when not such a matrix */
 static double *matrix(node *n, int *rows, int *cols) {
     int i, j;
     double *out;
