@@ -386,3 +386,21 @@ def test_the_writer_gives_every_nan_the_canonical_bits():
     entry = json.loads(out.getvalue())["trace"][0]
     assert entry["bits"] == {"W": [["7ff8000000000000"]], "b": "7ff8000000000000"}
     assert entry["W"] == [["nan"]] and entry["b"] == "nan"
+
+
+@pytest.mark.parametrize("where", ["top", "scenario", "bits"])
+def test_a_key_given_twice_is_refused_wherever_it_is(where):
+    # json.loads keeps the last of two keys; a reader here must not pick one silently
+    text = open(ARTICLE, encoding="utf-8").read()
+    if where == "top":
+        text = text.replace('\n"version": ', '\n"version": 1,\n"version": ', 1)
+        message = r"\$: duplicate key 'version'"
+    elif where == "scenario":
+        text = text.replace('"iterations": 1000', '"iterations": 1000, "iterations": 5', 1)
+        message = r"duplicate key 'iterations'"
+    else:
+        text = text.replace('"b": "3ff0000000000000"}, "iteration": 0}',
+                            '"b": "3ff0000000000000", "b": "0"}, "iteration": 0}', 1)
+        message = r"\$\.trace\[0\].*duplicate key 'b'"
+    with pytest.raises(FormatError, match=message):
+        document(text, GOLDEN)

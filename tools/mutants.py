@@ -52,8 +52,9 @@ MUTANTS = [
      "the derivative multiplied in another order"),
     ("ann_ref/core/model.py", "    return w - a * d\n", "    return w - a * d + 0.0\n",
      "the update adds 0.0 (−0.0 becomes +0.0)"),
-    ("ann_ref/core/fast.py", "            db = t if db is None else db + t",
-     "            db = 0.0 + t if db is None else db + t", "the fast db starts from 0.0"),
+    # (db from 0.0 would be no mutant: no error e is −0.0, so 0.0 + e is e)
+    ("ann_ref/core/fast.py", "        return W_next, descend(b, a, db / m)",
+     "        return W_next, descend(b, a, db * (one / m))", "the fast db multiplied by 1/m"),
     ("ann_ref/core/fast.py", "                e = [h if (u + w * v) + b >= Z else l",
      "                e = [h if (u + w * v) + b > Z else l", "the fast threshold z > Z*"),
     ("ann_ref/core/fast.py", "                W_next[f].append(descend(W[f][o], a, g / m))",

@@ -31,19 +31,18 @@ ULPs. Ambiguity is settled by running the experiment that separates the models, 
 by a list of priorities.
 """
 import io
-import json
 import os
 import random
 
 from ..core.arithmetic import BINARY64
 from ..core.bits import CANONICAL_NAN, bits_to_float, float_to_bits, ulp_distance
 from ..core.model import PARTS, THRESHOLD
-from ..errors import AnnRefError, FormatError
+from ..errors import FormatError
 from . import backend as B
 from . import models as M
 from . import sums
 from .causes import BY_ID
-from .diagnose import _floats, intermediates
+from .diagnose import _floats
 
 # z = −LARGE: exp(−z) overflows to inf, so s = 0 and y_pred = 0 in every form of the
 # sigmoid, while −z stays small enough for any exp to take (e^1000 is inf in binary64)
