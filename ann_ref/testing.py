@@ -12,7 +12,8 @@ import os
 import tempfile
 
 from .oracle.compare import DEFAULT_LINES, compare
-from .formats.writer import FORMAT, VERSION, write_document
+from .formats.validate import FORMAT, VERSION
+from .formats.writer import write_document
 
 
 def compare_states(golden, states, max_ulp=0):
@@ -87,5 +88,6 @@ def assert_matches_golden(golden, states, max_ulp=0, max_lines=DEFAULT_LINES):
         raise ValueError("max_lines is %r; it must be a whole number, 1 or more" % (max_lines,))
     report = compare_states(golden, states, max_ulp)
     if not report.agree:
-        raise AssertionError(report.text(max_lines))
+        from .oracle.report import text
+        raise AssertionError(text(report, max_lines))
     return report

@@ -17,9 +17,10 @@ import runtimes  # noqa: E402
 
 # the core's .mpy files together (README, "On a board"): what a board stores, and the
 # bulk of the heap it needs (tests/test_boards.py measures that on the real builds).
-# 16 KB once; the operators' fast paths for normal operands (softfloat.py, 2.4 KB of
-# bytecode then, 4.4 KB now) bought the software path's speed with 2 KB of it
-MPY_TARGET = 20 * 1024
+# 16 KB once; the operators' fast paths for normal operands (softfloat.py) took it to
+# 19 KB, and binary32 (binary32.py, single.py, 3 KB, which a binary64 run never
+# imports) and networks of layers (fast.py) to 24 KB
+MPY_TARGET = 26 * 1024
 REQUIRED = os.environ.get("ANN_REF_ALL_RUNTIMES") == "1"
 
 
@@ -60,7 +61,7 @@ def test_the_script_compiles_every_core_module_and_nothing_else(compiled):
         assert header[:2] == b"M\x06" and header[2] >> 2 == 0, path
 
 
-def test_the_core_bytecode_is_under_20_kb(compiled):
+def test_the_core_bytecode_is_under_26_kb(compiled):
     out, sizes = compiled
     total = sum(os.path.getsize(os.path.join(d, n)) for d, _, names in os.walk(out) for n in names)
     assert total == sum(s[2] for s in sizes)

@@ -13,48 +13,36 @@ import os
 from ..formats.atomic import atomic_write, check_target, leftovers, temporary_name
 from . import exptable
 from .scenarios import NOTES, SCENARIOS
-from ..core.checks import problem
 from ..errors import AnnRefError, FormatError, OutputError
-from ..formats.writer import FORMAT, SPEC_VERSION, VERSION, scenario_object, write_document
-from ..core.training import states
+from ..formats.writer import write_document
+from .document import checked, header as document_header, trajectory
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "ann-ref-golden-manifest"
-_CHECKOUT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                         "golden")
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_CHECKOUT = os.path.join(os.path.dirname(_PACKAGE), "golden")
+INSTALLED = os.path.join(_PACKAGE, "golden")     # setup.py installs the catalogue here
+
+
+def checkout_dir():
+    """golden/ of the checkout this package runs from, or None for an installed package."""
+    return _CHECKOUT if os.path.exists(os.path.join(_CHECKOUT, MANIFEST)) else None
 
 
 def default_dir():
-    """golden/ of the checkout this package runs from; for an installed package,
-    golden/ of the current folder."""
-    return _CHECKOUT if os.path.exists(os.path.join(_CHECKOUT, MANIFEST)) else "golden"
-
-
-def header_members(scenario, description=None, flags=None, notes=None):
-    """The top-level members of a document, all but the trace."""
-    head = {"format": FORMAT, "version": VERSION, "spec": SPEC_VERSION,
-            "generator": "ann_ref", "scenario": scenario}
-    for key, value in (("description", description), ("flags", flags), ("notes", notes)):
-        if value is not None:
-            head[key] = value
-    return head
-
-
-def header(s):
-    """The header of a catalogue scenario's golden file, and the checked inputs to run
-    it with."""
-    x, y, W, b, a, n, variant = problem(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
-                                        s["iterations"], s["variant"])
-    head = header_members(scenario_object(s["name"], variant, x, y, W, b, a, n),
-                          s["description"], s["flags"], {f: NOTES[f] for f in s["flags"]})
-    return head, (x, y, W, b, a, n, variant)
+    """The catalogue: golden/ of the checkout this package runs from, else the one
+    installed with the package."""
+    return checkout_dir() or INSTALLED
 
 
 def render(s):
-    """The bytes of one golden file."""
-    head, args = header(s)
+    """The bytes of one golden file (its notes: the scenario's own, or the article
+    catalogue's)."""
+    c = checked(s)
+    notes = s.get("notes") or {f: NOTES[f] for f in s["flags"]}
+    head = document_header(c, s["description"], s["flags"], notes)
     out = io.StringIO()
-    write_document(out, head, states(*args))
+    write_document(out, head, trajectory(c))
     return out.getvalue().encode("utf-8")
 
 
@@ -116,7 +104,41 @@ def read_manifest(directory):
     return out
 
 
-def check(directory, scenarios=SCENARIOS):
+def catalogues():
+    """(subfolder, scenarios, tables) of every catalogue of golden/: the article's
+    network in binary64 at the top (with exp.json), binary32 runs in binary32/ (docs/
+    SPEC.md §10) and layered networks in layers/ (§9), each folder with its manifest."""
+    from . import binary32, layers
+    found = [("", SCENARIOS, [exptable, exptable.EXP32])]
+    for module in (binary32, layers):
+        if module.SCENARIOS:
+            found.append((module.FOLDER, module.SCENARIOS, list(module.TABLES)))
+    return found
+
+
+def check_all(root):
+    """check() of every catalogue under root; (files checked, problems)."""
+    if not os.path.isdir(root):
+        raise AnnRefError("%s: not a folder" % (root or "''"))
+    count, problems = 0, []
+    for folder, scenarios, tables in catalogues():
+        count += len(scenarios)
+        problems += check(os.path.join(root, folder) if folder else root, scenarios, tables)
+    return count, problems
+
+
+def write_all(root):
+    """write() of every catalogue under root; (files, changed names)."""
+    count, changed = 0, []
+    for folder, scenarios, tables in catalogues():
+        count += len(scenarios)
+        directory = os.path.join(root, folder) if folder else root
+        changed += [os.path.join(folder, n) if folder else n
+                    for n in write(directory, scenarios, tables)]
+    return count, changed
+
+
+def check(directory, scenarios=SCENARIOS, tables=(exptable, exptable.EXP32)):
     """Regenerate every golden file in memory; a list of problems, each naming its file
     (empty when every byte and the manifest agree)."""
     if not os.path.isdir(directory):
@@ -145,7 +167,8 @@ def check(directory, scenarios=SCENARIOS):
             elif manifest[name] != sha256(on_disk):
                 problems.append("%s: its SHA-256 is not the manifest's: the file or the "
                                 "manifest is stale or was altered" % path)
-    problems += _check_exp_table(directory)
+    for table in tables:
+        problems += _check_table(directory, table)
     if manifest is not None:
         for name in sorted(set(manifest) - set(expected)):
             problems.append("%s: listed in the manifest but not in the catalogue"
@@ -157,15 +180,15 @@ def check(directory, scenarios=SCENARIOS):
     return problems
 
 
-def _check_exp_table(directory):
-    """golden/exp.json (exp's own test vectors, not a scenario, so not in the manifest)
-    against its regeneration."""
-    path = os.path.join(directory, exptable.FILENAME)
+def _check_table(directory, table):
+    """A table of test vectors beside the golden files (golden/exp.json: exp's own, not
+    a scenario, so not in the manifest) against its regeneration."""
+    path = os.path.join(directory, table.FILENAME)
     try:
         on_disk = read_bytes(path)
     except OSError:
         return ["%s: missing; 'golden write' creates it" % path]
-    data = exptable.render()
+    data = table.render()
     return [] if on_disk == data else ["%s: %s" % (path, _difference(on_disk, data))]
 
 
@@ -203,23 +226,24 @@ def writable(directory, names):
         os.makedirs(directory, exist_ok=True)
     except OSError as e:
         raise OutputError(directory, e.strerror or str(e))
-    for name in names:
-        check_target(os.path.join(directory, name))
     probe = temporary_name(os.path.join(directory, MANIFEST))
     try:
         os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
         os.remove(probe)
-    except OSError as e:
-        raise OutputError(directory, "%s (creating a file in it)" % (e.strerror or e))
+    except OSError as e:                  # worded as check_target words it for a file
+        raise OutputError(directory, "no new file can be created in it (%s)"
+                          % (e.strerror or e))
+    for name in names:
+        check_target(os.path.join(directory, name))
 
 
-def write(directory, scenarios=SCENARIOS):
+def write(directory, scenarios=SCENARIOS, tables=(exptable, exptable.EXP32)):
     """Rewrite every golden file and the manifest; returns the names that changed.
     OutputError, before anything is written, if the folder or a file cannot be."""
-    names = [filename(s) for s in scenarios] + [MANIFEST, exptable.FILENAME]
+    names = [filename(s) for s in scenarios] + [MANIFEST] + [t.FILENAME for t in tables]
     writable(directory, names)
     files = {filename(s): render(s) for s in scenarios}   # all computed before any write
-    exp_table = exptable.render()
+    rendered = [(t.FILENAME, t.render()) for t in tables]
     for path in leftovers(directory, names):
         os.remove(path)
     try:
@@ -232,10 +256,11 @@ def write(directory, scenarios=SCENARIOS):
         if not (os.path.exists(path) and read_bytes(path) == data):
             atomic_write(path, data)
             changed.append(name)
-    path = os.path.join(directory, exptable.FILENAME)
-    if not (os.path.exists(path) and read_bytes(path) == exp_table):
-        atomic_write(path, exp_table)
-        changed.append(exptable.FILENAME)
+    for name, data in rendered:
+        path = os.path.join(directory, name)
+        if not (os.path.exists(path) and read_bytes(path) == data):
+            atomic_write(path, data)
+            changed.append(name)
     atomic_write(os.path.join(directory, MANIFEST), render_manifest(files))
     for name in sorted(set(old) - set(files)):            # scenarios taken out
         path = os.path.join(directory, name)

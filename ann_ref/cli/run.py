@@ -1,10 +1,9 @@
 """`run`: a scenario in, its whole golden-format document out, streamed."""
 from ..formats.atomic import check_target, replacing
 from ..formats.reader import SCENARIO, open_document
-from ..formats.writer import scenario_object, write_document
-from ..catalogue.golden import header_members
+from ..formats.writer import write_document
+from ..catalogue.document import header, trajectory
 from ..progress import progress
-from ..core.training import states
 
 
 def read_header(path, kind=SCENARIO):
@@ -14,10 +13,7 @@ def read_header(path, kind=SCENARIO):
     with open_document(path, kind) as document:
         s = document.scenario()
         given = document.header
-    head = header_members(scenario_object(s["name"], s["variant"], s["x"], s["y"], s["W"],
-                                          s["b"], s["learning_rate"], s["iterations"]),
-                          given.get("description"), given.get("flags"), given.get("notes"))
-    return s, head
+    return s, header(s, given.get("description"), given.get("flags"), given.get("notes"))
 
 
 def run_file(path, output, stdout):
@@ -27,14 +23,13 @@ def run_file(path, output, stdout):
     if output is not None:
         check_target(output)
     s, head = read_header(path)
-    trajectory = progress(states(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
-                                 s["iterations"], s["variant"]), s["iterations"])
+    trajectory_ = progress(trajectory(s), s["iterations"])
     if output is None:
-        write_document(stdout, head, trajectory)
+        write_document(stdout, head, trajectory_)
         stdout.flush()
         return
     with replacing(output) as f:
-        write_document(f, head, trajectory)
+        write_document(f, head, trajectory_)
 
 
 def add_parser(sub):

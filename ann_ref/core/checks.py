@@ -105,3 +105,32 @@ def problem(x, y, W, b, a, n, kind, most=None, A=BINARY64):
     x, y, W = shapes(x, y, W, A)
     return (x, y, W, number("b", b, A), learning_rate(a, A), iterations(n, most),
             variant(kind))
+
+
+def layers(x, y, given, a, n, kind, most=None, A=BINARY64):
+    """Every input of a layered network's run (docs/SPEC.md §9), checked: layer l's W is
+    n_{l−1} × n_l and its b a column of n_l, n_0 the features of x, the last n_l the
+    outputs of y. (x, y, [(W, b), ...], a, n, variant), as fresh matrices of A's numbers."""
+    x, y = matrix("x", x, A), matrix("y", y, A)
+    if len(y[0]) != len(x[0]):
+        raise ValueError("y has %d samples (columns) but x has %d" % (len(y[0]), len(x[0])))
+    if not isinstance(given, (list, tuple)) or not given:
+        raise TypeError("layers is %s, not a list of (W, b)" % shown(given))
+    out, units = [], len(x)
+    for l, layer in enumerate(given):
+        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
+            raise TypeError("layers[%d] is %s, not a pair (W, b)" % (l, shown(layer)))
+        W = matrix("layers[%d].W" % l, layer[0], A)
+        b = matrix("layers[%d].b" % l, layer[1], A)
+        if len(W) != units:
+            raise ValueError("layers[%d].W has %d rows; it must have %d, the %s" % (
+                l, len(W), units, "features of x" if l == 0 else "units of layer %d" % (l - 1)))
+        if len(b) != len(W[0]) or len(b[0]) != 1:
+            raise ValueError("layers[%d].b is %d × %d; it must be a column of %d, one bias "
+                             "per unit" % (l, len(b), len(b[0]), len(W[0])))
+        units = len(W[0])
+        out.append((W, b))
+    if units != len(y):
+        raise ValueError("the last layer has %d units but y has %d outputs (rows)"
+                         % (units, len(y)))
+    return x, y, out, learning_rate(a, A), iterations(n, most), variant(kind)

@@ -64,7 +64,18 @@ class Document:
         self._entries = validate.Entries(file, kind, prefix)
         scenario = self.header.get("scenario")
         if scenario is not None:
+            self.layout(scenario)
+
+    def layout(self, scenario):
+        """Entries are read as the scenario's: its precision, its layers or W's shape."""
+        precision = validate.PRECISIONS[scenario.get("precision", "binary64")]
+        if "layers" in scenario:
+            self._entries.set_layout(precision, [(len(W), len(W[0]))
+                                                 for W, _ in scenario["layers"]])
+        else:
             self._entries.set_shape((len(scenario["W"]), len(scenario["W"][0])))
+            if precision is not validate.BINARY64:
+                self._entries.set_layout(precision, None)
 
     def _kind_found(self, given, start):
         """Which kind of document this is, from its members up to the trace; WrongKind

@@ -14,11 +14,15 @@ import json
 import re
 import struct
 
-from ..core.bits import CANONICAL_NAN, float_to_bits, is_nan_bits
+from ..core.bits import CANONICAL_NAN, float_to_bits
 from ..core.checks import problem
 from ..core.model import VARIANTS
 from ..errors import FormatError
-from .writer import FORMAT, NON_FINITE, SPEC_VERSION, VERSION
+
+FORMAT = "ann-ref-golden"
+VERSION = 1
+SPEC_VERSION = 1
+NON_FINITE = {"inf": float("inf"), "-inf": float("-inf"), "nan": float("nan")}
 
 GOLDEN, TRACE, SCENARIO = "golden", "trace", "scenario"
 NAMES = {GOLDEN: "a golden file", TRACE: "a trace", SCENARIO: "a scenario file"}
@@ -29,6 +33,7 @@ REQUIRED = {GOLDEN: ("format", "version", "scenario", "trace"),
             TRACE: ("format", "version", "trace"),
             SCENARIO: ("format", "version", "scenario")}
 SCENARIO_KEYS = ("name", "variant", "x", "y", "W", "b", "learning_rate", "iterations")
+LAYERED_KEYS = ("name", "variant", "x", "y", "layers", "learning_rate", "iterations")
 NUMBER_KEYS = ("x", "y", "W", "b", "learning_rate")
 ENTRY_KEYS = frozenset(("iteration", "W", "b", "bits"))
 _HEX = re.compile("[0-9a-f]{16}")
@@ -45,51 +50,113 @@ def show(v):
 
 # --- numbers and bits ---------------------------------------------------------------------
 
-def bits(h, file, path, golden=True, repaired=None):
-    """The bit pattern h (16 lowercase hex digits) as an integer. A NaN other than the
-    canonical one is refused in a golden file; elsewhere it is made canonical (the sign
-    and payload of a NaN are not compared) and counted in repaired[0]."""
-    if not (type(h) is str and _HEX.fullmatch(h)):
-        raise FormatError("%s is not a bit pattern: 16 lowercase hex digits" % show(h),
-                          file, path)
+class Precision:
+    """How the numbers of one precision are written: a bit pattern of `digits` hex
+    digits, its canonical NaN, and a decimal read as the nearest number of it (from the
+    decimal's own text, jsonstream.Decimal, so that it is rounded once)."""
+
+    def __init__(self, name, digits, nan, exponent):
+        self.name, self.digits, self.nan, self.exponent = name, digits, nan, exponent
+        self.pattern = re.compile("[0-9a-f]{%d}" % digits)
+        self.sign = 1 << (4 * digits - 1)
+
+    def is_nan(self, n):
+        return n & (self.sign - 1) > self.exponent
+
+    def of_decimal(self, v):
+        """The number nearest the decimal v (a float, or a Decimal with its text)."""
+        if self.digits == 16 or v != v or v in (NON_FINITE["inf"], NON_FINITE["-inf"]):
+            return float(v)
+        from fractions import Fraction
+        from ..core.binary32 import round32
+        text = getattr(v, "text", None)
+        q = Fraction(text) if text is not None else Fraction(v)
+        return _nearest32(q, round32)
+
+    def bits_of(self, v):
+        """The bit pattern of the float v (a number of this precision)."""
+        if v != v:
+            return self.nan
+        if self.digits == 16:
+            return float_to_bits(v)
+        from ..core.binary32 import float_to_bits32
+        return float_to_bits32(v)
+
+
+def _nearest32(q, round32):
+    """The binary32 nearest the rational q, ties to even: q rounded to binary64 twice
+    over would round twice; so it is scaled to an integer significand first."""
+    if q == 0:
+        return 0.0 if q.numerator >= 0 else -0.0
+    negative, q = q < 0, abs(q)
+    e = q.numerator.bit_length() - q.denominator.bit_length()
+    while (q / 2 ** e if e >= 0 else q * 2 ** -e) >= 2:
+        e += 1
+    while (q / 2 ** e if e >= 0 else q * 2 ** -e) < 1:
+        e -= 1                                # now 2^e <= q < 2^(e+1)
+    quantum = max(e - 23, -149)               # the binary32 spacing at q
+    scaled = q / 2 ** quantum if quantum >= 0 else q * 2 ** -quantum
+    n, rest = divmod(scaled.numerator, scaled.denominator)
+    if 2 * rest > scaled.denominator or (2 * rest == scaled.denominator and n & 1):
+        n += 1
+    v = round32(float(n) * 2.0 ** quantum) if n.bit_length() + quantum <= 128 else \
+        NON_FINITE["inf"]
+    return -v if negative else v
+
+
+BINARY64 = Precision("binary64", 16, CANONICAL_NAN, 0x7FF0000000000000)
+BINARY32 = Precision("binary32", 8, 0x7FC00000, 0x7F800000)
+PRECISIONS = {"binary64": BINARY64, "binary32": BINARY32}
+
+
+def bits(h, file, path, golden=True, repaired=None, p=BINARY64):
+    """The bit pattern h (16 lowercase hex digits; 8 for binary32) as an integer. A NaN
+    other than the canonical one is refused in a golden file; elsewhere it is made
+    canonical (the sign and payload of a NaN are not compared) and counted in
+    repaired[0]."""
+    if not (type(h) is str and p.pattern.fullmatch(h)):
+        raise FormatError("%s is not a bit pattern: %d lowercase hex digits" % (
+            show(h), p.digits), file, path)
     n = int(h, 16)
-    if is_nan_bits(n) and n != CANONICAL_NAN:
+    if p.is_nan(n) and n != p.nan:
         if golden:
-            raise FormatError("the NaN %s is not the canonical 7ff8000000000000" % h,
+            raise FormatError("the NaN %s is not the canonical %0*x" % (h, p.digits, p.nan),
                               file, path)
         if repaired is not None:
             repaired[0] += 1
-        n = CANONICAL_NAN
+        n = p.nan
     return n
 
 
-def bits_matrix(A, file, path, golden=True, repaired=None):
+def bits_matrix(A, file, path, golden=True, repaired=None, p=BINARY64):
     if not (type(A) is list and A and all(type(r) is list and r for r in A)):
         raise FormatError("must be a matrix: a non-empty list of non-empty lists",
                           file, path)
     if any(len(r) != len(A[0]) for r in A):
         raise FormatError("is ragged: rows of different lengths", file, path)
-    return [[bits(h, file, "%s[%d][%d]" % (path, i, j), golden, repaired)
+    return [[bits(h, file, "%s[%d][%d]" % (path, i, j), golden, repaired, p)
              for j, h in enumerate(r)] for i, r in enumerate(A)]
 
 
-def number(v, file, path):
-    """A decimal of the format as a float: a JSON number, or "inf", "-inf", "nan"."""
+def number(v, file, path, p=BINARY64):
+    """A decimal of the format as a float: a JSON number, or "inf", "-inf", "nan"; in a
+    binary32 scenario, the binary32 nearest it."""
     if type(v) is str and v in NON_FINITE:
         return NON_FINITE[v]
-    if type(v) is not int and type(v) is not float:
+    if type(v) is not int and not isinstance(v, float) or type(v) is bool:
         raise FormatError("%s is not a number (non-finite values are the strings \"inf\", "
                           "\"-inf\" and \"nan\")" % show(v), file, path)
     if v in (NON_FINITE["inf"], NON_FINITE["-inf"]):   # only an overflowing number parses so
         raise FormatError("a number that overflows binary64 (write inf as the string "
                           "\"inf\" with its bits)", file, path)
     try:
-        return float(v)
+        value = float(v)
     except OverflowError:
         raise FormatError("%s is too large for binary64" % show(v), file, path)
+    return p.of_decimal(v) if p is not BINARY64 else value
 
 
-def agree(decimal, exact, file, path):
+def agree(decimal, exact, file, path, p=BINARY64):
     """Decimals are for people, but must say the same as the bits (exact: an integer,
     or a matrix of them)."""
     if type(exact) is list:
@@ -98,13 +165,14 @@ def agree(decimal, exact, file, path):
             raise FormatError("does not have the shape of its bits", file, path)
         for i, (row, bits_row) in enumerate(zip(decimal, exact)):
             for j, (v, n) in enumerate(zip(row, bits_row)):
-                agree(v, n, file, "%s[%d][%d]" % (path, i, j))
+                agree(v, n, file, "%s[%d][%d]" % (path, i, j), p)
         return
-    v = number(decimal, file, path)
-    n = CANONICAL_NAN if v != v else float_to_bits(v)
+    v = number(decimal, file, path, p)
+    n = p.bits_of(v)
     if n != exact:
-        raise FormatError("the decimal %s disagrees with its bits %016x (%s is %016x)"
-                          % (show(decimal), exact, show(decimal), n), file, path)
+        raise FormatError("the decimal %s disagrees with its bits %0*x (%s is %0*x)"
+                          % (show(decimal), p.digits, exact, show(decimal), p.digits, n),
+                          file, path)
 
 
 # --- the header ---------------------------------------------------------------------------
@@ -122,9 +190,9 @@ def member(kind, key, value, file):
     if key == "version" and (type(value) is not int or value != VERSION):
         raise FormatError("version is %s; this reader knows version %d"
                           % (show(value), VERSION), file, path)
-    if key == "spec" and (type(value) is not int or value != SPEC_VERSION):
-        raise FormatError("spec is %s; this reader knows spec version %d (docs/SPEC.md)"
-                          % (show(value), SPEC_VERSION), file, path)
+    if key == "spec" and (type(value) is not int or value not in (SPEC_VERSION, 2)):
+        raise FormatError("spec is %s; this reader knows spec versions 1 and 2 (docs/SPEC.md)"
+                          % show(value), file, path)
     if key == "scenario":
         return scenario(value, kind, file, path)
     if key in ("description", "generator") and type(value) is not str:
@@ -150,13 +218,18 @@ def finish(kind, header, has_trace, file):
 
 
 def scenario(s, kind, file, path="$.scenario"):
-    """The checked scenario: its inputs as floats, by the rules of core.checks."""
+    """The checked scenario: its inputs as floats (binary32 values, in a binary32
+    scenario), by the rules of core.checks. A scenario of the article's network has W and
+    b; one of a layered network (docs/SPEC.md §9) has "layers", a list of {"W", "b"};
+    "precision" is "binary64" (the default) or "binary32" (§10)."""
     if type(s) is not dict:
         raise FormatError("the scenario must be an object", file, path)
-    unknown = set(s) - set(SCENARIO_KEYS) - {"bits"}
+    layered = "layers" in s
+    keys = LAYERED_KEYS if layered else SCENARIO_KEYS
+    unknown = set(s) - set(keys) - {"bits", "precision"}
     if unknown:
         raise FormatError("unknown key %r" % sorted(unknown)[0], file, path)
-    for key in sorted(SCENARIO_KEYS):
+    for key in sorted(keys):
         if key not in s:
             raise FormatError("missing key %r" % key, file, path)
     if type(s["name"]) is not str or not s["name"]:
@@ -167,65 +240,128 @@ def scenario(s, kind, file, path="$.scenario"):
     if type(s["iterations"]) is not int or s["iterations"] < 0:
         raise FormatError("iterations is %s; it must be a whole number, 0 or more"
                           % show(s["iterations"]), file, path + ".iterations")
-    values = {}
-    for key in NUMBER_KEYS:
-        where = "%s.%s" % (path, key)
-        if key == "b" or key == "learning_rate":
-            values[key] = number(s[key], file, where)
-            continue
-        A = s[key]
-        if not (type(A) is list and A and all(type(r) is list for r in A)):
+    name = s.get("precision", "binary64")
+    if name not in PRECISIONS:
+        raise FormatError("precision is %s; it must be binary64 or binary32" % show(name),
+                          file, path + ".precision")
+    p = PRECISIONS[name]
+    if layered and s["variant"] != "logistic":
+        raise FormatError("a layered network learns with the logistic variant (docs/SPEC.md "
+                          "§9); variant is %s" % show(s["variant"]), file, path + ".variant")
+
+    def matrix(M, where):
+        if not (type(M) is list and M and all(type(r) is list for r in M)):
             raise FormatError("must be a matrix: a non-empty list of lists", file, where)
-        values[key] = [[number(v, file, "%s[%d][%d]" % (where, i, j)) for j, v in enumerate(r)]
-                       for i, r in enumerate(A)]
+        return [[number(v, file, "%s[%d][%d]" % (where, i, j), p) for j, v in enumerate(r)]
+                for i, r in enumerate(M)]
+
+    values = {"x": matrix(s["x"], path + ".x"), "y": matrix(s["y"], path + ".y"),
+              "learning_rate": number(s["learning_rate"], file, path + ".learning_rate", p)}
+    if layered:
+        given_layers = s["layers"]
+        if not (type(given_layers) is list and given_layers):
+            raise FormatError("must be a non-empty list of layers {\"W\", \"b\"}", file,
+                              path + ".layers")
+        values["layers"] = []
+        for l, layer in enumerate(given_layers):
+            where = "%s.layers[%d]" % (path, l)
+            if type(layer) is not dict or set(layer) != {"W", "b"}:
+                raise FormatError("a layer is an object with exactly W and b", file, where)
+            values["layers"].append((matrix(layer["W"], where + ".W"),
+                                     matrix(layer["b"], where + ".b")))
+    else:
+        values["W"] = matrix(s["W"], path + ".W")
+        values["b"] = number(s["b"], file, path + ".b", p)
     given = s.get("bits")
     if given is None and kind == GOLDEN:
         raise FormatError("missing key 'bits'", file, path)
     if given is not None:
-        if type(given) is not dict:
-            raise FormatError("bits must be an object", file, path + ".bits")
-        for key in NUMBER_KEYS:
-            where = "%s.bits.%s" % (path, key)
-            if key not in given:
-                if kind == GOLDEN:
-                    raise FormatError("missing key %r" % key, file, path + ".bits")
-                continue
-            exact = (bits(given[key], file, where) if key in ("b", "learning_rate")
-                     else bits_matrix(given[key], file, where))
-            agree(s[key], exact, file, "%s.%s" % (path, key))
-        if set(given) - set(NUMBER_KEYS):
-            raise FormatError("unknown key %r" % sorted(set(given) - set(NUMBER_KEYS))[0],
-                              file, path + ".bits")
+        _scenario_bits(s, given, kind, file, path, p, layered)
+    from ..core.checks import layers as checked_layers
     try:
-        x, y, W, b, a, n, variant = problem(values["x"], values["y"], values["W"],
-                                            values["b"], values["learning_rate"],
-                                            s["iterations"], s["variant"])
+        if layered:
+            x, y, layers, a, n, variant = checked_layers(
+                values["x"], values["y"], values["layers"], values["learning_rate"],
+                s["iterations"], s["variant"])
+        else:
+            x, y, W, b, a, n, variant = problem(values["x"], values["y"], values["W"],
+                                                values["b"], values["learning_rate"],
+                                                s["iterations"], s["variant"])
     except (TypeError, ValueError) as e:
         raise FormatError(str(e), file, path)
-    return {"name": s["name"], "variant": variant, "x": x, "y": y, "W": W, "b": b,
-            "learning_rate": a, "iterations": n}
+    out = {"name": s["name"], "variant": variant, "x": x, "y": y, "learning_rate": a,
+           "iterations": n, "precision": name}
+    if layered:
+        out["layers"] = layers
+    else:
+        out["W"], out["b"] = W, b
+    return out
+
+
+def _scenario_bits(s, given, kind, file, path, p, layered):
+    """The scenario's "bits": each pattern checked, and the decimals agreeing with it."""
+    if type(given) is not dict:
+        raise FormatError("bits must be an object", file, path + ".bits")
+    keys = ("x", "y", "learning_rate") + (("layers",) if layered else ("W", "b"))
+    for key in keys:
+        where = "%s.bits.%s" % (path, key)
+        if key not in given:
+            if kind == GOLDEN:
+                raise FormatError("missing key %r" % key, file, path + ".bits")
+            continue
+        if key == "layers":
+            layers = given[key]
+            if not (type(layers) is list and len(layers) == len(s["layers"])):
+                raise FormatError("must list as many layers as the scenario", file, where)
+            for l, layer in enumerate(layers):
+                at = "%s[%d]" % (where, l)
+                if type(layer) is not dict or set(layer) != {"W", "b"}:
+                    raise FormatError("a layer is an object with exactly W and b", file, at)
+                for part in ("W", "b"):
+                    agree(s["layers"][l][part], bits_matrix(layer[part], file,
+                                                            "%s.%s" % (at, part), True,
+                                                            None, p),
+                          file, "%s.layers[%d].%s" % (path, l, part), p)
+            continue
+        exact = (bits(given[key], file, where, True, None, p) if key in ("b", "learning_rate")
+                 else bits_matrix(given[key], file, where, True, None, p))
+        agree(s[key], exact, file, "%s.%s" % (path, key), p)
+    if set(given) - set(keys):
+        raise FormatError("unknown key %r" % sorted(set(given) - set(keys))[0],
+                          file, path + ".bits")
 
 
 # --- trace entries ------------------------------------------------------------------------
 
 class Entries:
     """The check of trace entries: entry(value, k) is (k, W bits, b bits), or a
-    FormatError saying what is wrong.
+    FormatError saying what is wrong. For a layered network's trace W is the list of
+    the layers' W and b the list of their b columns.
 
-    It is one validator: the rules are the functions above (bits, bits_matrix, agree),
-    which say what is wrong. For speed, an entry is first tested as a whole with a few
-    bulk operations (all bit patterns joined and matched by one regular expression,
-    decoded by one struct call, compared with the packed decimals); each bulk test
-    passes only where the rule it stands for passes, and anything else — a NaN, an
-    integer decimal, a wrong shape — is judged by the rules themselves."""
+    The rules (_rules, with the functions above) decide what an entry must be and say
+    what is wrong. For speed, many() first tests a group of entries of the article's
+    network in binary64 as a whole with a few bulk operations (all bit patterns joined
+    and matched by one regular expression, decoded by one struct call, compared with the
+    packed decimals); each bulk test passes only where the rule it stands for passes,
+    and anything else — a NaN, an integer decimal, a wrong shape, another layout — is
+    judged by the rules. tests/test_formats.py checks that the two agree."""
 
     def __init__(self, file, kind, prefix, shape=None):
         self.file, self.kind, self.prefix = file, kind, prefix
         self.golden = kind == GOLDEN
         self.repaired = [0]             # non-canonical NaNs made canonical (traces)
         self.shape = None
+        self.precision = BINARY64
+        self.layers = None              # a layered network's [(rows, cols)], else None
         if shape is not None:
             self.set_shape(shape)
+
+    def set_layout(self, precision, layers):
+        """A binary32 trace, or a layered network's: entries are judged by the rules."""
+        self.precision = precision
+        self.layers = layers
+        if layers is not None:
+            self.shape = tuple(layers)
 
     def set_shape(self, shape):
         """W is rows × cols: every entry must say so."""
@@ -245,70 +381,20 @@ class Entries:
 
     def entry(self, entry, k):
         """(k, W bits, b bits) of a checked entry."""
-        if self.shape is not None and type(entry) is dict:
-            usual = self._usual(entry, k)
-            if usual is not None:
-                return usual
-        return self._rules(entry, k)
-
-    def _usual(self, entry, k):
-        """The usual entry, in a few bulk operations; None for anything else. Each bulk
-        test passes only where the rule it stands for passes: exactly the keys a golden
-        entry has; iteration k; the bit patterns of the shape, 16 lowercase hex digits
-        each (one regular expression over all of them, joined by spaces: n tokens in
-        17n - 1 characters), none an infinity or NaN (whose patterns begin 7ff or fff);
-        every decimal a float whose binary64 is its bits (all packed by one struct call
-        and compared as bytes with the bits). Anything else is left to the rules."""
-        iteration = entry.get("iteration")
-        given = entry.get("bits")
-        if iteration != k or type(iteration) is not int or type(given) is not dict:
-            return None
-        if self.golden and (len(entry) != 4 or len(given) != 2 or "W" not in entry
-                            or "b" not in entry):
-            return None
-        W_hex, b_hex = given.get("W"), given.get("b")
-        if type(W_hex) is not list or list(map(type, W_hex)) != self._list_types or \
-                list(map(len, W_hex)) != self._lengths:
-            return None
-        flat = list(_chain(W_hex))
-        flat.append(b_hex)
-        try:
-            joined = " ".join(flat)
-        except TypeError:               # a pattern that is not a string
-            return None
-        if len(joined) != self._joined_length or not _FINITE_HEXES_MATCH(joined):
-            return None
-        packed = bytes.fromhex(joined)
-        ns = self._words(packed)
-        cols = self.shape[1]
-        W = [list(ns[i:i + cols]) for i in self._row_starts] if cols > 1 else \
-            [[n] for n in ns[:-1]]
-        W_dec, b_dec = entry.get("W", _MISSING), entry.get("b", _MISSING)
-        if W_dec is not _MISSING:
-            if type(W_dec) is not list or list(map(type, W_dec)) != self._list_types or \
-                    list(map(len, W_dec)) != self._lengths:
-                return None
-            decimals = list(_chain(W_dec))
-            if b_dec is not _MISSING:
-                decimals.append(b_dec)
-                wanted = packed
-            else:
-                wanted = packed[:-8]
-        elif b_dec is not _MISSING:
-            decimals, wanted = [b_dec], packed[-8:]
-        else:
-            return k, W, ns[-1]
-        if set(map(type, decimals)) != _FLOAT or \
-                _pack_doubles(len(decimals), decimals) != wanted:
-            return None
-        return k, W, ns[-1]
+        return self.many([entry], k)[0]
 
     def many(self, values, k):
-        """[(k, W bits, b bits), ...] of entries k, k + 1, ...: the bulk test of _usual
-        over all of them at once (one regular expression, one struct call for the bits,
-        one for the decimals), or entry() one by one for a group it does not pass."""
-        if self.shape is None or not values:
-            return [self.entry(v, k + i) for i, v in enumerate(values)]
+        """[(k, W bits, b bits), ...] of entries k, k + 1, ...: the bulk tests over all of
+        them at once, or the rules entry by entry for a group they do not pass."""
+        return self._bulk(values, k) or [self._rules(v, k + i) for i, v in enumerate(values)]
+
+    def _bulk(self, values, k):
+        """The bulk tests over a group of entries (one regular expression, one struct call
+        for the bits, one for the decimals): their states, or None when any test fails
+        (the rules then say whether the group is right, and if not, what is wrong)."""
+        if self.shape is None or not values or self.layers is not None or \
+                self.precision is not BINARY64:
+            return None
         golden, types, lengths = self.golden, self._list_types, self._lengths
         first = values[0]
         decimals_given = type(first) is dict and "W" in first   # all entries alike
@@ -353,14 +439,14 @@ class Entries:
                     starts = self._row_starts
                     return [(k + e, [list(ns[at + r:at + r + cols]) for r in starts],
                              ns[at + n - 1]) for e, at in enumerate(range(0, count, n))]
-        return [self.entry(v, k + i) for i, v in enumerate(values)]
+        return None
 
     def _rules(self, entry, k):
         """The entry judged rule by rule: what is wrong, with its place; or the entry,
         for what the bulk tests leave out (NaNs, infinities, integer decimals)."""
         if type(entry) is not dict:
             self._fail("a trace entry must be an object", k)
-        if self.golden:
+        if self.golden and self.layers is None:
             unknown = set(entry) - ENTRY_KEYS
             if unknown:
                 self._fail("unknown key %r" % sorted(unknown)[0], k)
@@ -374,6 +460,8 @@ class Entries:
         if type(given) is not dict:
             self._fail("missing object 'bits'" if given is _MISSING or given is None
                        else "bits must be an object", k)
+        if self.layers is not None:
+            return self._layered(entry, given, k)
         if self.golden:
             unknown = set(given) - {"W", "b"}
             if unknown:
@@ -381,20 +469,64 @@ class Entries:
         for key in ("W", "b"):
             if key not in given:
                 self._fail("missing key %r" % key, k, ".bits")
+        p = self.precision
         W = bits_matrix(given["W"], self.file, self._path(k, ".bits.W"), self.golden,
-                        self.repaired)
+                        self.repaired, p)
         if self.shape is None:
             self.set_shape((len(W), len(W[0])))
         if (len(W), len(W[0])) != self.shape:
             self._fail("W is %d × %d; it must be %d × %d (features × outputs)"
                        % (len(W), len(W[0]), self.shape[0], self.shape[1]), k, ".bits.W")
-        b = bits(given["b"], self.file, self._path(k, ".bits.b"), self.golden, self.repaired)
+        b = bits(given["b"], self.file, self._path(k, ".bits.b"), self.golden, self.repaired,
+                 p)
         for key, exact in (("W", W), ("b", b)):
             if key in entry:
-                agree(entry[key], exact, self.file, self._path(k, "." + key))
+                agree(entry[key], exact, self.file, self._path(k, "." + key), p)
             elif self.golden:
                 self._fail("missing key %r" % key, k)
         return k, W, b
+
+    def _layered(self, entry, given, k):
+        """A layered network's entry: {"iteration", "layers": [{"W", "b"}], "bits":
+        {"layers": [{"W", "b"}]}}: (k, [W bits of each layer], [b bits of each layer])."""
+        if self.golden:
+            unknown = set(entry) - {"iteration", "layers", "bits"}
+            if unknown:
+                self._fail("unknown key %r" % sorted(unknown)[0], k)
+            if set(given) != {"layers"}:
+                self._fail("bits must hold exactly 'layers'", k, ".bits")
+        layers = given.get("layers", _MISSING)
+        if not (type(layers) is list and len(layers) == len(self.layers)):
+            self._fail("bits.layers must list the %d layers" % len(self.layers), k, ".bits")
+        p, Ws, bs = self.precision, [], []
+        for l, (layer, (rows, cols)) in enumerate(zip(layers, self.layers)):
+            at = ".bits.layers[%d]" % l
+            if type(layer) is not dict or not {"W", "b"} <= set(layer):
+                self._fail("a layer is an object with W and b", k, at)
+            W = bits_matrix(layer["W"], self.file, self._path(k, at + ".W"), self.golden,
+                            self.repaired, p)
+            b = bits_matrix(layer["b"], self.file, self._path(k, at + ".b"), self.golden,
+                            self.repaired, p)
+            if (len(W), len(W[0])) != (rows, cols) or (len(b), len(b[0])) != (cols, 1):
+                self._fail("layer %d is W %d × %d, b %d × %d; it must be W %d × %d, b %d × 1"
+                           % (l, len(W), len(W[0]), len(b), len(b[0]), rows, cols, cols),
+                           k, at)
+            Ws.append(W)
+            bs.append(b)
+        decimals = entry.get("layers", _MISSING)
+        if decimals is _MISSING:
+            if self.golden:
+                self._fail("missing key 'layers'", k)
+        else:
+            if not (type(decimals) is list and len(decimals) == len(Ws)):
+                self._fail("layers must list the %d layers" % len(Ws), k, ".layers")
+            for l, layer in enumerate(decimals):
+                if type(layer) is not dict or set(layer) != {"W", "b"}:
+                    self._fail("a layer is an object with exactly W and b", k,
+                               ".layers[%d]" % l)
+                agree(layer["W"], Ws[l], self.file, self._path(k, ".layers[%d].W" % l), p)
+                agree(layer["b"], bs[l], self.file, self._path(k, ".layers[%d].b" % l), p)
+        return k, Ws, bs
 
 
 _FLOAT = {float}

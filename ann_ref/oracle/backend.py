@@ -4,6 +4,7 @@ The backend is a command (split as a shell would, but run without one) started i
 session of its own, so that on a timeout, or when it writes more than the limit, it and
 every process it started are killed together: nothing is left running.
 """
+import contextlib
 import os
 import select
 import selectors
@@ -23,6 +24,62 @@ STDERR_KEPT = 2000
 
 class BackendError(AnnRefError):
     """The backend did not produce a trace: it failed, hung or wrote too much."""
+
+
+# Who is told of each backend process group started and ended: a -j worker tells the
+# main process, which kills the groups a stopped worker leaves behind.
+_watcher = [None]
+
+
+def watch(callback):
+    """callback(group, running) is called with each backend's process group id, with
+    running True once it has started and False once it is gone."""
+    _watcher[0] = callback
+
+
+def _tell(group, running):
+    if _watcher[0] is not None:
+        _watcher[0](group, running)
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """SIGINT and SIGTERM wait while a backend is being started and made known, and are
+    delivered right after: a process is never left unknown (and so never left running)
+    by a signal that arrived between its fork and its record."""
+    held = []
+    try:
+        old = [(s, signal.signal(s, lambda signum, frame: held.append(signum)))
+               for s in (signal.SIGINT, signal.SIGTERM)]
+    except ValueError:                  # not the main thread: signals are not ours
+        yield
+        return
+    try:
+        yield
+    finally:
+        for s, handler in old:
+            signal.signal(s, handler)
+        if held:
+            os.kill(os.getpid(), held[0])
+
+
+def _start(argv):
+    """Popen the backend in a session of its own (its pid is its process group)."""
+    p = None
+    try:
+        with _signals_held():
+            try:
+                p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, start_new_session=True)
+            except OSError as e:
+                raise BackendError("the backend %r cannot be started: %s"
+                                   % (argv[0], e.strerror or e))
+            _tell(p.pid, True)
+    except BaseException:               # a signal held back, delivered on the way out
+        if p is not None:
+            _kill(p)
+        raise
+    return p
 
 
 def _words(command):
@@ -67,6 +124,47 @@ def kind_of(command):
     return None
 
 
+# ELF's e_machine numbers of the processors named here
+_MACHINES = {3: "i386", 62: "x86-64", 40: "arm", 183: "aarch64", 243: "riscv"}
+
+
+def machine(command):
+    """The processor the backend's program (a compiled program, or the interpreter that
+    runs a script) is built for, read from its ELF header: "i386", "x86-64", "arm",
+    "aarch64", "riscv"; None where the command does not say (not an ELF file, or not
+    found)."""
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return None
+    if not argv:
+        return None
+    path = argv[0] if os.sep in argv[0] else None
+    if path is None:
+        import shutil
+        path = shutil.which(argv[0])
+    try:
+        with open(path, "rb") as f:
+            head = f.read(20)
+    except (OSError, TypeError):
+        return None
+    if len(head) < 20 or head[:4] != b"\x7fELF":
+        return None
+    order = "little" if head[5] == 1 else "big"
+    number = int.from_bytes(head[18:20], order)
+    return _MACHINES.get(number, "ELF machine %d" % number)
+
+
+def impossible(command):
+    """The cause ids that cannot happen in this backend, from what its program is: x87
+    registers only in a program built for 32-bit x86 (an x86-64 or ARM program computes
+    doubles in SSE or NEON registers, which round as binary64)."""
+    found = machine(command)
+    if found is not None and found != "i386":
+        return {"extended-precision"}
+    return set()
+
+
 def run(command, scenario_bytes, timeout=DEFAULT_TIMEOUT, max_bytes=DEFAULT_MAX_BYTES):
     """Run command with scenario_bytes on stdin; the path of a temporary file holding its
     stdout (the caller removes it). BackendError with one line if it did not succeed."""
@@ -82,20 +180,15 @@ def run(command, scenario_bytes, timeout=DEFAULT_TIMEOUT, max_bytes=DEFAULT_MAX_
 
 
 def _run(argv, command, data, out, timeout, max_bytes):
-    try:
-        p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, start_new_session=True)
-    except OSError as e:
-        raise BackendError("the backend %r cannot be started: %s" % (argv[0], e.strerror or e))
-    feeder = threading.Thread(target=_feed, args=(p.stdin, data), daemon=True)
-    feeder.start()
+    p = _start(argv)
     selector = selectors.DefaultSelector()
-    selector.register(p.stdout, selectors.EVENT_READ, "out")
-    selector.register(p.stderr, selectors.EVENT_READ, "err")
     written, stderr, open_pipes = 0, b"", 2
     deadline = time.monotonic() + timeout
     problem = None
     try:
+        threading.Thread(target=_feed, args=(p.stdin, data), daemon=True).start()
+        selector.register(p.stdout, selectors.EVENT_READ, "out")
+        selector.register(p.stderr, selectors.EVENT_READ, "err")
         while open_pipes:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -158,6 +251,7 @@ def _feed(pipe, data):
 
 
 def _kill(p):
+    """Kill the backend's whole process group; tell the watcher it is gone."""
     try:
         os.killpg(p.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -166,6 +260,7 @@ def _kill(p):
         p.wait(5)
     except subprocess.TimeoutExpired:
         pass
+    _tell(p.pid, False)
 
 
 def _last_line(stderr):
@@ -191,12 +286,7 @@ class Session:
     def __init__(self, command, timeout=DEFAULT_TIMEOUT, max_bytes=DEFAULT_MAX_BYTES):
         argv = _words(command)
         self.command, self.timeout, self.max_bytes = command, timeout, max_bytes
-        try:
-            self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, start_new_session=True)
-        except OSError as e:
-            raise BackendError("the backend %r cannot be started: %s"
-                               % (argv[0], e.strerror or e))
+        self.p = _start(argv)
         self.stderr = b""
         self._pending = b""
         self._err = threading.Thread(target=self._drain, daemon=True)
@@ -263,10 +353,10 @@ class Session:
             self._pending += chunk
 
     def _verdict(self, line):
-        import json
+        from ..formats.jsonstream import loads
         try:
-            message = json.loads(line.decode("utf-8"))
-        except ValueError:
+            message = loads(line.decode("utf-8"))
+        except ValueError:                  # FormatError, UnicodeDecodeError
             self._fail("ended an answer with a line that is not JSON: %r" % line[:80])
         if isinstance(message, dict) and message.get("end") is True and len(message) == 1:
             return

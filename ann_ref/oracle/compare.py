@@ -8,7 +8,7 @@ states around the first divergence that the diagnosis needs.
 import collections
 import os
 
-from ..core.bits import bits_to_float, ulp_distance
+from .values import show, ulp_distance
 from ..errors import FormatError
 from ..formats.reader import GOLDEN, TRACE, open_document
 from ..progress import progress
@@ -24,14 +24,17 @@ ZEROS = (0, 0x8000000000000000)
 
 class Divergence:
     """One value of one iteration whose bits differ. kind is "ulps" (a distance in
-    ULPs), "sign-of-zero" (+0.0 against −0.0: no distance, a wrong sign) or "nan"."""
+    ULPs), "sign-of-zero" (+0.0 against −0.0: no distance, a wrong sign) or "nan".
+    digits: 16 for binary64 patterns, 8 for binary32."""
 
-    def __init__(self, k, field, expected, obtained):
+    def __init__(self, k, field, expected, obtained, digits=16):
         self.k, self.field, self.expected, self.obtained = k, field, expected, obtained
-        if expected in ZEROS and obtained in ZEROS:
+        self.digits = digits
+        sign = 1 << (4 * digits - 1)
+        if expected in (0, sign) and obtained in (0, sign):
             self.kind, self.ulps = SIGN_OF_ZERO, None
         else:
-            self.ulps = ulp_distance(bits_to_float(expected), bits_to_float(obtained))
+            self.ulps = ulp_distance(expected, obtained, digits)
             self.kind = "nan" if self.ulps is None else "ulps"
 
     def distance(self):
@@ -40,16 +43,12 @@ class Divergence:
 
     def line(self):
         return "iteration %d, %s: expected %s, obtained %s, %s" % (
-            self.k, self.field, show(self.expected), show(self.obtained), self.distance())
+            self.k, self.field, show(self.expected, self.digits),
+            show(self.obtained, self.digits), self.distance())
 
 
 def _ulps(n):
     return "%d ULP" % n if n < 10 ** 6 else "%.3g ULP" % n
-
-
-def show(n):
-    """A bit pattern as people read it: the shortest decimal, then the bits."""
-    return "%r (%016x)" % (bits_to_float(n), n)
 
 
 class Report:
@@ -104,18 +103,15 @@ class Report:
                 self.obtained_entries, self.expected_entries))
         return "; ".join(parts) if parts else "the trace's scenario is not the golden one"
 
-    def text(self, max_lines=DEFAULT_LINES):
-        """The report: one line on agreement; otherwise at most max_lines lines."""
-        from .report import text
-        return text(self, max_lines)
 
-    def as_json(self):
-        """The report as one object, ready for json.dumps."""
-        from .report import as_json
-        return as_json(self)
-
-
-def _fields(W, b):
+def _fields(W, b, layered=False):
+    if layered:                         # W and b: the layers' matrices, in order
+        for l, (W_l, b_l) in enumerate(zip(W, b)):
+            for name, M in (("W", W_l), ("b", b_l)):
+                for i, row in enumerate(M):
+                    for j, n in enumerate(row):
+                        yield "layers[%d].%s[%d][%d]" % (l, name, i, j), n
+        return
     for i, row in enumerate(W):
         for j, n in enumerate(row):
             yield "W[%d][%d]" % (i, j), n
@@ -172,10 +168,20 @@ def _swapped(golden_path, trace_path):
 def _compare(report, golden_path, trace_path, keep, show_progress, trace_label):
     with open_document(golden_path, GOLDEN) as golden, \
             open_document(trace_path, TRACE) as trace:
+        scenario = golden.header["scenario"]
+        precision = scenario.get("precision", "binary64")
+        layered, digits = "layers" in scenario, 16 if precision == "binary64" else 8
+        theirs = trace.header.get("scenario")
+        if theirs is not None and theirs.get("precision", "binary64") != precision:
+            raise FormatError("a %s trace, and %s is a %s golden file: run its own scenario"
+                              % (theirs.get("precision", "binary64"), golden_path, precision),
+                              trace_label or trace_path)
+        if theirs is None:
+            trace.layout(scenario)      # read as the golden file's layout
         expected = golden.entries()
         if show_progress:
             expected = progress(expected, golden.expected_iterations())
-        obtained = trace.entries()
+        obtained = _checked_width(trace.entries(), precision, golden_path, trace_path)
         previous = None
         shape_checked = False
         for k, W_e, b_e in expected:
@@ -183,7 +189,7 @@ def _compare(report, golden_path, trace_path, keep, show_progress, trace_label):
             if trace.shape is None:
                 trace.shape = golden.shape
             entry = next(obtained, None)
-            if not shape_checked and trace.shape != golden.shape:
+            if not shape_checked and trace.shape != golden.shape and not layered:
                 raise FormatError(
                     "W is %d × %d (features × outputs) here but %d × %d in the golden file "
                     "%s: a trace of another scenario" % (trace.shape + golden.shape
@@ -203,10 +209,11 @@ def _compare(report, golden_path, trace_path, keep, show_progress, trace_label):
                     report.agreed.append(previous)
                 continue
             differs = False
-            for (field, e), (_, o) in zip(_fields(W_e, b_e), _fields(W_o, b_o)):
+            for (field, e), (_, o) in zip(_fields(W_e, b_e, layered),
+                                          _fields(W_o, b_o, layered)):
                 if e == o:
                     continue
-                d = Divergence(k, field, e, o)
+                d = Divergence(k, field, e, o, digits)
                 if not differs:
                     report.diverging_iterations += 1
                     differs = True
@@ -232,15 +239,51 @@ def _compare(report, golden_path, trace_path, keep, show_progress, trace_label):
             report.scenario_differences = _scenario_differences(report.scenario, theirs)
 
 
+def _checked_width(entries, precision, golden_path, trace_path):
+    """The trace's entries; a FormatError that says so, in one line, when they hold
+    bit patterns of the other precision (16 hex digits for a binary32 golden file, or
+    8 for a binary64 one)."""
+    try:
+        for entry in entries:
+            yield entry
+    except FormatError as e:
+        other = {"binary64": ("8", "binary32"), "binary32": ("16", "binary64")}[precision]
+        if " is not a bit pattern: " in str(e) and _width(str(e)) == int(other[0]):
+            raise FormatError("its bit patterns have %s hex digits: a %s trace, and %s is "
+                              "a %s golden file (its scenario says \"precision\")"
+                              % (other[0], other[1], golden_path, precision), trace_path)
+        raise
+
+
+def _width(message):
+    """The number of hex digits of the quoted pattern a FormatError names."""
+    import re
+    found = re.search(r'"([0-9a-f]+)" is not a bit pattern', message)
+    return len(found.group(1)) if found else 0
+
+
 def _scenario_differences(ours, theirs):
     """Where the scenario a trace says it ran differs from the golden one, by bits."""
-    from ..core.bits import float_to_bits
+    from ..formats.validate import PRECISIONS
+    precision = ours.get("precision", "binary64")
+    p = PRECISIONS[precision]
     found = []
     for key in ("variant", "iterations"):
         if ours[key] != theirs[key]:
             found.append("%s is %r, the golden file's is %r" % (key, theirs[key], ours[key]))
-    for key in ("x", "y", "W", "b", "learning_rate"):
-        a, b = ours[key], theirs[key]
+    if ("layers" in ours) != ("layers" in theirs):
+        return found + ["the trace's network has %s, the golden file's %s" % (
+            "layers" if "layers" in theirs else "no layers",
+            "layers" if "layers" in ours else "none")]
+    matrices = [(key, ours[key], theirs[key]) for key in ("x", "y", "W", "b", "learning_rate")
+                if key in ours]
+    for l, ((W1, b1), (W2, b2)) in enumerate(zip(ours.get("layers", ()),
+                                                 theirs.get("layers", ()))):
+        matrices += [("layers[%d].W" % l, W1, W2), ("layers[%d].b" % l, b1, b2)]
+    if len(ours.get("layers", ())) != len(theirs.get("layers", ())):
+        found.append("the trace's network has %d layers, the golden file's %d"
+                     % (len(theirs["layers"]), len(ours["layers"])))
+    for key, a, b in matrices:
         if not isinstance(a, list):
             a, b = [[a]], [[b]]
         if [len(r) for r in a] != [len(r) for r in b]:
@@ -248,10 +291,10 @@ def _scenario_differences(ours, theirs):
             continue
         for i, (ra, rb) in enumerate(zip(a, b)):
             for j, (u, v) in enumerate(zip(ra, rb)):
-                if (u == u or v == v) and float_to_bits(u) != float_to_bits(v):
+                if (u == u or v == v) and p.bits_of(u) != p.bits_of(v):
                     where = key if key in ("b", "learning_rate") else "%s[%d][%d]" % (key, i, j)
                     found.append("%s is %s, the golden file's is %s" % (
-                        where, show(float_to_bits(v)), show(float_to_bits(u))))
+                        where, show(p.bits_of(v), p.digits), show(p.bits_of(u), p.digits)))
                     break
             else:
                 continue

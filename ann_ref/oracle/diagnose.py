@@ -117,8 +117,34 @@ def _bits(v):
     return CANONICAL_NAN if v != v else float_to_bits(v)
 
 
-def _floats(W_bits, b_bits):
-    return [[bits_to_float(n) for n in row] for row in W_bits], bits_to_float(b_bits)
+class Family:
+    """The models a diagnosis tries for one layout of the contract: its own step
+    (spec), the models of other steps, the pairs real backends make, and how a state's
+    bit patterns become the floats the models take (binary64 patterns, or binary32
+    ones held in floats)."""
+
+    def __init__(self, spec, models, common_pairs=(), value_of=bits_to_float):
+        self.spec, self.models, self.common_pairs = spec, models, common_pairs
+        self.value_of = value_of
+
+    def floats(self, W_bits, b_bits):
+        f = self.value_of
+        return [[f(n) for n in row] for row in W_bits], f(b_bits)
+
+
+FAMILY = Family(M.SPEC, M.MODELS, M.COMMON_PAIRS)
+
+
+def family_of(scenario):
+    """The family of models for a golden file's scenario."""
+    if scenario.get("precision", "binary64") == "binary32":
+        from .models32 import FAMILY as FAMILY32
+        return FAMILY32
+    return FAMILY
+
+
+def _floats(W_bits, b_bits, family=FAMILY):
+    return family.floats(W_bits, b_bits)
 
 
 def intermediates(model, x, y, W, b, a, variant):
@@ -140,10 +166,17 @@ def intermediates(model, x, y, W, b, a, variant):
 
 
 def _value(A):
-    """A number of A as a float (its bits), for showing and comparing."""
-    if A is M.BINARY64:
-        return lambda v: float(v) if type(v) is int else v
-    return lambda v: bits_to_float(A.bits(v))
+    """A number of A as a float, for showing and comparing: a float itself (an int of
+    an integer error as a float), the float a Single or a rounded number holds, the
+    value of a Binary64's bits."""
+    def value(v):
+        if type(v) is float:
+            return v
+        if type(v) is int:
+            return float(v)
+        held = getattr(v, "v", None)
+        return held if held is not None else bits_to_float(A.bits(v))
+    return value
 
 
 def _next_state(model, x, y, W, b, a, variant):
@@ -160,16 +193,21 @@ def explain(report, evidence_work=EVIDENCE_WORK):
     if first is None or report.expected_state is None:
         return
     s = report.scenario
+    if "layers" in s:
+        from .layered import explain as explain_layered
+        return explain_layered(report)
+    family = family_of(s)
     x, y, a, variant = s["x"], s["y"], s["learning_rate"], s["variant"]
     k = first.k
     d = Diagnosis(k)
+    d.family = family
     report.diagnosis = d
     obtained = [report.obtained_state] + list(report.obtained_after)
     if report.before is None:
-        _initial_state(report, d, s, obtained, evidence_work)
+        _initial_state(report, d, s, obtained, evidence_work, family)
         return
-    W, b = _floats(*report.before)
-    spec = intermediates(M.SPEC, x, y, W, b, a, variant)
+    W, b = _floats(*report.before, family=family)
+    spec = intermediates(family.spec, x, y, W, b, a, variant)
     d.steps = spec
     if (spec["W"], spec["b"]) != tuple(report.expected_state):
         d.golden_inconsistent = True
@@ -177,31 +215,32 @@ def explain(report, evidence_work=EVIDENCE_WORK):
                        "%d does not give its iteration %d, so no backend is to blame (was "
                        "the file altered? 'ann-ref golden check' regenerates it)" % (k - 1, k))
         return
-    candidates = search(x, y, W, b, a, variant, obtained[0])
-    if not candidates:
+    candidates = search(x, y, W, b, a, variant, obtained[0], family=family)
+    if not candidates and family is FAMILY:
         candidates = nudged_exp(x, y, W, b, a, variant, obtained[0])
-    candidates = _agree_before(candidates, x, y, a, variant, list(report.agreed), BEFORE_WORK)
-    d.causes = _rank(candidates, x, y, a, variant, obtained, k, evidence_work)
+    candidates = _agree_before(candidates, x, y, a, variant, list(report.agreed), BEFORE_WORK,
+                               family)
+    d.causes = _rank(candidates, x, y, a, variant, obtained, k, evidence_work, family)
     if d.causes:
         best = d.causes[0]
         d.ambiguous = _ambiguous(d.causes)
         d.trial_name = best.model.name
         d.trial = intermediates(best.model, x, y, W, b, a, variant)
     else:
-        d.trial_name, d.trial = _nearest(x, y, W, b, a, variant, obtained[0])
+        d.trial_name, d.trial = _nearest(x, y, W, b, a, variant, obtained[0], family)
         d.notes.append("no modelled cause reproduces step %d: compare the intermediates "
                        "below with your backend's" % k)
     d.samples = samples_that_matter(spec, d.trial)
     _float32_note(report, d)
 
 
-def search(x, y, W, b, a, variant, obtained, models=None):
+def search(x, y, W, b, a, variant, obtained, models=None, family=FAMILY):
     """The models, single and paired, that reproduce the step exactly. Pairs with a
     single that reproduces it are tried first (a second mistake hidden in the same
     step), then every other pair while the work lasts."""
-    singles = list(M.MODELS if models is None else models)
+    singles = list(family.models if models is None else models)
     values = [n for row in obtained[0] for n in row] + [obtained[1]]
-    if not all_float32(values):         # binary32 arithmetic gives binary32 states
+    if family is FAMILY and not all_float32(values):  # binary32 numbers: binary32 states
         singles = [m for m in singles if m.A is not M.FLOAT32]
     target = (obtained[0], obtained[1])
     found = [m for m in singles if _next_state(m, x, y, W, b, a, variant) == target]
@@ -221,15 +260,41 @@ def search(x, y, W, b, a, variant, obtained, models=None):
 
 def nudged_exp(x, y, W, b, a, variant, obtained, most=64):
     """An exp that is not correctly rounded, found without a model of it: the step with
-    exp one or two ULPs off at one argument (or at two, for a small step) that gives the
-    obtained state. Each is a model whose exp is the correctly rounded one but at those
-    arguments: the library's exp is unknown, so it goes on only as far as the backend
-    misrounds nowhere else."""
+    exp one or two ULPs off at some of its arguments that gives the obtained state. Each
+    is a model whose exp is the correctly rounded one but at those arguments: the
+    library's exp is unknown, so it goes on only as far as the backend misrounds nowhere
+    else.
+
+    The arguments are taken one at a time, each nudged where that brings the step's bits
+    nearer to the obtained ones (a probe that shows every s, as sigmoid-probe.json does,
+    needs one nudge per misrounded argument); where that does not reach them, every
+    single nudge and, for a small step, every pair is tried."""
     if variant == THRESHOLD:
         return []                         # s is seen only through s ≥ 0.5 there
     z = M.SPEC.step(x, y, W, b, a, variant, keep=True)[1]["z"][0]
     arguments = sorted({_bits(-v) for row in z for v in row if v == v})[:most]
     target = (obtained[0], obtained[1])
+    wanted = [n for row in obtained[0] for n in row] + [obtained[1]]
+
+    def distance(table):
+        got = _next_state(_nudged(table), x, y, W, b, a, variant)
+        if got is None:
+            return None
+        return len([1 for u, v in zip([n for row in got[0] for n in row] + [got[1]], wanted)
+                    if u != v])
+    table, best = {}, distance({})
+    for n in arguments if best is not None else ():
+        chosen = None
+        for k in (1, -1, 2, -2):
+            trial = dict(table)
+            trial[n] = k
+            d = distance(trial)
+            if d is not None and d < best:
+                best, chosen = d, trial
+        if chosen is not None:
+            table = chosen
+        if best == 0:
+            return [_nudged(table)]
     singles = [((n, k),) for n in arguments for k in (1, -1, 2, -2)]
     pairs = [(p, q) for i, (p,) in enumerate(singles) for (q,) in singles[i + 1:]
              if p[0] != q[0]] if len(arguments) <= 6 else []
@@ -265,7 +330,7 @@ def _size(x, y):
     return len(x) * len(x[0]) * len(y) + len(x[0]) * len(y)
 
 
-def _agree_before(candidates, x, y, a, variant, agreed, work):
+def _agree_before(candidates, x, y, a, variant, agreed, work, family=FAMILY):
     """The candidates that also give the states before the divergence, which the backend
     computed exactly as the contract does: a mistake that would have shown earlier is
     not the one made. (All of them if none does, so that something is shown.)"""
@@ -274,7 +339,7 @@ def _agree_before(candidates, x, y, a, variant, agreed, work):
     for i in range(len(agreed) - 1, 0, -1):
         if len(kept) <= 1 or not budget.spend(len(kept)):
             break
-        W, b = _floats(*agreed[i - 1])
+        W, b = _floats(*agreed[i - 1], family=family)
         target = tuple(agreed[i])
         still = [m for m in kept if _next_state(m, x, y, W, b, a, variant) == target]
         if not still:
@@ -283,7 +348,7 @@ def _agree_before(candidates, x, y, a, variant, agreed, work):
     return kept
 
 
-def _rank(candidates, x, y, a, variant, obtained, k, work):
+def _rank(candidates, x, y, a, variant, obtained, k, work, family=FAMILY):
     """Run every candidate on while it reproduces the obtained states and the work
     lasts; rank by iterations reproduced, then by the order of the causes.
 
@@ -291,21 +356,22 @@ def _rank(candidates, x, y, a, variant, obtained, k, work):
     so it is run only once that part has stopped (most never need to be); the pairs real
     backends make (models.COMMON_PAIRS) are run with the singles, and listed when they go
     as far."""
-    order = {m.name: i for i, m in enumerate(M.MODELS)}
+    order = {m.name: i for i, m in enumerate(family.models)}
     causes = [Cause(m, k, (rank(m.id), order.get(m.name, len(order) + i)))
               for i, m in enumerate(candidates)]
     budget = Budget(work, _size(x, y))
     fitting = {c.model.name for c in causes if "+" not in c.id}
-    later = [c for c in causes if "+" in c.id and c.id not in M.COMMON_PAIRS
+    later = [c for c in causes if "+" in c.id and c.id not in family.common_pairs
              and any(n in fitting for n in c.model.components)]
-    run_on([c for c in causes if c not in later], x, y, a, variant, obtained, k, budget)
+    run_on([c for c in causes if c not in later], x, y, a, variant, obtained, k, budget,
+           family)
     single = {c.model.name: c for c in causes if "+" not in c.id}
     for c in later:
         parts = [single[n] for n in c.model.components if n in single]
         if any(p.cut for p in parts):
             c.last = c.first - 1                # cannot be shown to go further: dropped
             continue
-        run_on([c], x, y, a, variant, obtained, k, budget)
+        run_on([c], x, y, a, variant, obtained, k, budget, family)
     causes.sort(key=lambda c: (-c.reproduced, "+" in c.id, c.rank))
     # a pair is evidence of two mistakes only where it goes further than either alone;
     # the pairs real backends make are listed when they go as far
@@ -313,11 +379,11 @@ def _rank(candidates, x, y, a, variant, obtained, k, work):
     return [c for c in causes if c.reproduced > 0 and (
         "+" not in c.id or
         all(reach.get(n, -1) < c.reproduced for n in c.model.components) or
-        (c.id in M.COMMON_PAIRS and
+        (c.id in family.common_pairs and
          all(reach.get(n, -1) <= c.reproduced for n in c.model.components)))]
 
 
-def run_on(running, x, y, a, variant, obtained, k, budget):
+def run_on(running, x, y, a, variant, obtained, k, budget, family=FAMILY):
     """Advance the causes in lockstep through the obtained states after iteration k."""
     running = list(running)
     for i in range(1, len(obtained)):
@@ -333,7 +399,7 @@ def run_on(running, x, y, a, variant, obtained, k, budget):
             for c in running:
                 c.last = k + i
             continue
-        W, b = _floats(*obtained[i - 1])
+        W, b = _floats(*obtained[i - 1], family=family)
         target = tuple(obtained[i])
         for c in list(running):
             if _next_state(c.model, x, y, W, b, a, variant) == target:
@@ -352,12 +418,12 @@ def _ambiguous(causes):
     return ids if len(ids) > 1 else []
 
 
-def _nearest(x, y, W, b, a, variant, obtained):
+def _nearest(x, y, W, b, a, variant, obtained, family=FAMILY):
     """The model whose result is nearest to the obtained state (fewest values off), to
     show where a backend's step may part from the contract's."""
     best, best_name, best_off = None, None, None
     target = [n for row in obtained[0] for n in row] + [obtained[1]]
-    for m in M.MODELS:
+    for m in family.models:
         r = intermediates(m, x, y, W, b, a, variant)
         if r is None:
             continue
@@ -383,15 +449,15 @@ def samples_that_matter(spec, trial, most=4):
     return found or [(o, j) for o in range(O) for j in range(S)][:most]
 
 
-def _initial_state(report, d, s, obtained, work):
+def _initial_state(report, d, s, obtained, work, family=FAMILY):
     """A divergence at iteration 0: the initial state is the scenario's, so the backend
     read it wrong — or in its own arithmetic (binary32, subnormals flushed)."""
     W0, b0 = s["W"], s["b"]
     x, y, a, variant = s["x"], s["y"], s["learning_rate"], s["variant"]
-    found = [m for m in M.MODELS if m.A is not M.BINARY64 and
+    found = [m for m in family.models if m.A is not family.spec.A and
              m.state([m.load(x, y, W0, b0, a)[2:4]]) == tuple(obtained[0])]
     if found:
-        d.causes = _rank(found, x, y, a, variant, obtained, 0, work)
+        d.causes = _rank(found, x, y, a, variant, obtained, 0, work, family)
     else:
         d.notes.append("iteration 0 is the initial state: read W and b from the scenario's "
                        "bits, or parse its decimals with a correctly rounded parser")

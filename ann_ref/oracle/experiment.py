@@ -31,19 +31,18 @@ ULPs. Ambiguity is settled by running the experiment that separates the models, 
 by a list of priorities.
 """
 import io
-import json
 import os
 import random
 
 from ..core.arithmetic import BINARY64
 from ..core.bits import CANONICAL_NAN, bits_to_float, float_to_bits, ulp_distance
 from ..core.model import PARTS, THRESHOLD
-from ..errors import AnnRefError, FormatError
+from ..errors import FormatError
 from . import backend as B
 from . import models as M
 from . import sums
 from .causes import BY_ID
-from .diagnose import _floats, intermediates
+from .diagnose import _floats
 
 # z = −LARGE: exp(−z) overflows to inf, so s = 0 and y_pred = 0 in every form of the
 # sigmoid, while −z stays small enough for any exp to take (e^1000 is inf in binary64)
@@ -78,6 +77,12 @@ class Lab:
         self.processes = self.scenarios = 0
         self.session = None
         self.wide = None                 # whether the backend takes other shapes
+        self.impossible = B.impossible(command)
+
+    def possible(self, model):
+        """Whether the model's cause can happen in this backend (x87 registers cannot in
+        an x86-64 program)."""
+        return not set(model.id.split("+")) & self.impossible
 
     def close(self):
         if self.session is not None:
@@ -88,12 +93,9 @@ class Lab:
         """The bits [(W, b), ...] of states 0..N the backend gives for the scenario (a
         dict of the catalogue's form: name, variant, x, y, W, b, learning_rate,
         iterations); Refused if it does not."""
-        from ..catalogue.golden import header_members
-        from ..formats.writer import scenario_object, write_document, dumps
-        s = scenario
-        head = header_members(scenario_object(s["name"], s["variant"], s["x"], s["y"],
-                                              s["W"], s["b"], s["learning_rate"],
-                                              s["iterations"]))
+        from ..catalogue.document import header
+        from ..formats.writer import write_document, dumps
+        head = header(scenario)
         path = None
         try:
             if self.batch:
@@ -278,6 +280,16 @@ def bias_experiment(F, e, variant):
                       % (O * S), _scenario("probe-db", variant, x, y, W, -0.0, 1.0), "b")
 
 
+def bias_update_experiment(F, e, b, a, variant):
+    """The update of b at the step's b, a and error e: db's design (x of ones, W[0] =
+    −1000, y = −e), with the step's b and learning rate: b after it is b − a·db."""
+    experiment = bias_experiment(F, e, variant)
+    experiment.part, experiment.purpose = "update", "the backend's b − a·db at this step's b, " \
+        "a and e"
+    experiment.scenario.update(b=b, learning_rate=a)
+    return experiment
+
+
 def update_experiment(W, a, totals, m, variant):
     """The update at the step's W, a and undivided sums Σ (F × O), m samples: x the
     identity on the first F samples, e[o][f] = Σ[f][o]; b = −(1000 + max |W|), so that
@@ -291,6 +303,26 @@ def update_experiment(W, a, totals, m, variant):
     return Experiment("update", "the backend's W − a·(Σ/m) at this step's W, a and "
                       "sums", _scenario("probe-update", variant, x, y, W,
                                         -(LARGE + 2.0 * biggest), a), "W")
+
+
+def _wide_update_experiment(F, O, S, a, variant):
+    """The update at this step's a and m, on W and sums chosen so that every modelled
+    update rounds otherwise than the contract (W near a·Σ/m, where a fused or
+    reassociated update shows; with a small a and a large W it seldom does)."""
+    rng = random.Random(11)
+    models = _update_models()
+    best, most = None, -1
+    for _ in range(20):
+        totals = [[_random(rng) for _ in range(O)] for _ in range(F)]
+        W = [[a * (t / S) * rng.uniform(-2.0, 2.0) for t in row] for row in totals]
+        experiment = update_experiment(W, a, totals, S, variant)
+        spec = experiment.expect(M.SPEC)
+        departing = sum(1 for m in models if experiment.expect(m) != spec)
+        if departing > most:
+            best, most = experiment, departing
+        if most == len(models):
+            break
+    return best
 
 
 def replay_experiment(s, W, b):
@@ -420,7 +452,10 @@ def investigate(report, lab, kind=None):
     models = _sum_models() + _update_models()
     for experiment, part in ((sum_experiment(x, e, variant), "dW"),
                              (bias_experiment(F, e, variant), "db"),
-                             (update_experiment(W, a, totals, S, variant), "update")):
+                             (update_experiment(W, a, totals, S, variant), "update"),
+                             (bias_update_experiment(F, e, b, a, variant), "update")):
+        if part == "update" and any(f.part == "update" for f in findings):
+            continue                      # the update of W already showed it
         found = _part(lab, experiment, models, part, runs, x, e, variant)
         if found:
             findings.append(found)
@@ -428,11 +463,22 @@ def investigate(report, lab, kind=None):
     replay = replay_experiment(s, W, b)
     runs.append(replay)
     if replay.run(lab):
+        if not replay.fits(_combined(findings)) and \
+                not any(f.part == "update" for f in findings):
+            # the update agreed on this step's sums as the contract makes them, which
+            # are not the backend's own where dW departs, and a fused or reassociated
+            # update rounds otherwise on some sums only: ask on sums of every size
+            found = _part(lab, _wide_update_experiment(F, O, S, a, variant), models,
+                          "update", runs, None, None, variant)
+            if found:
+                findings.append(found)
         refused = [e for e in runs if e.refused]
         found = _weighted_sum(lab, replay, findings, report, runs,
                               bool(d.causes) or bool(refused))
         if found:
             findings.insert(0, found)
+    if replay.observed is not None:
+        _relevance(findings, replay)
     d.findings = findings
     d.runs = lab.processes
     refused = [e for e in runs if e.refused]
@@ -495,7 +541,8 @@ def _sigmoid_part(lab, arguments, variant, F, O, runs, extra=True):
     at_step = [(beta, v) for beta, v in values if _bits(beta) in step_bits and v is not None]
     if all(_bits(v) == _bits(_contract_sigmoid(beta, variant)) for beta, v in at_step):
         return None                       # right at every z of this step
-    candidates = [m for m in _sigmoid_models() if all(ex.fits(m) for ex, _ in readings)]
+    candidates = [m for m in _sigmoid_models() if lab.possible(m) and
+                  all(ex.fits(m) for ex, _ in readings)]
     if len({m.id for m in candidates}) > 1:
         candidates = _separate_sigmoids(lab, candidates, variant, F, O, runs)
     part = "s" if variant != THRESHOLD else "y_pred"
@@ -507,6 +554,13 @@ def _sigmoid_part(lab, arguments, variant, F, O, runs, extra=True):
         best = sorted(candidates, key=lambda m: len(m.replaced))[0]
         return Finding("t" if best.id == "exp" else part, best.id, best.detail,
                        best.does, evidence, best)
+    nearest = _nearest_sigmoid(lab, readings, values, step_bits, variant)
+    if nearest is not None:
+        best, missed = nearest
+        return Finding(part, best.id, best.detail, "%s; at %d of the %d other arguments "
+                       "probed the backend's s differs from that too, by an exp that is not "
+                       "correctly rounded there" % (best.does, missed, len(values) -
+                                                    len(at_step)), evidence, best)
     if variant == THRESHOLD:
         # only z = 0 gives s = 0.5 in every form of the sigmoid (exp(0) = 1): a y_pred of
         # 0 there blames the comparison; elsewhere near 0 it is exp, or the form
@@ -523,6 +577,41 @@ def _sigmoid_part(lab, arguments, variant, F, O, runs, extra=True):
                    "exp t near e^−z at every argument: another form of the sigmoid",
                    evidence + [e for e in _sigmoid_evidence(values, variant)[0]
                                if e not in evidence][:2], observed)
+
+
+def _nearest_sigmoid(lab, readings, values, step_bits, variant):
+    """Where no model gives every value read: the model (other than another exp) that
+    gives every value at this step's own arguments and the most of the others, with how
+    many of those it misses — a backend can depart twice, as x87 registers around a
+    32-bit libm's exp do. None if no model gives this step's values."""
+    best = None
+    for m in _sigmoid_models():
+        if m.id == "exp" or not lab.possible(m):
+            continue
+        got = []
+        for ex, placed in readings:
+            expected = ex.expect(m)
+            if expected is None:
+                got = None
+                break
+            saved = ex.state
+            ex.state = (tuple(tuple(row) for row in expected[0]), ex.state[1]) \
+                if expected[0] is not None else ex.state
+            got += read_sigmoid(ex, placed, variant)
+            ex.state = saved
+        if got is None or len(got) != len(values):
+            continue
+        same = [(b1, v1) for (b1, v1), (_, v2) in zip(values, got)
+                if v1 is not None and v2 is not None and _bits(v1) == _bits(v2)]
+        read = [(b1, v1) for b1, v1 in values if v1 is not None]
+        at_step = [b1 for b1, _ in read if _bits(b1) in step_bits]
+        if len([b1 for b1, _ in same if _bits(b1) in step_bits]) < len(at_step):
+            continue
+        if best is None or len(same) > best[0]:
+            best = (len(same), m, len(read) - len(same))
+    if best is None or best[0] * 2 < len([v for v in values if v[1] is not None]):
+        return None                       # a model that gives less than half is no model
+    return best[1], best[2]
 
 
 def _threshold_arguments():
@@ -637,7 +726,7 @@ def _part(lab, experiment, models, part, runs, x, e, variant):
     runs.append(experiment)
     if not experiment.run(lab) or experiment.fits(M.SPEC):
         return None                       # a refusal is said with the experiments
-    candidates = [m for m in models if experiment.fits(m)]
+    candidates = [m for m in models if lab.possible(m) and experiment.fits(m)]
     rng = random.Random(len(runs))
     tries = 0
     while len({m.id for m in candidates}) > 1 and tries < 3:
@@ -650,7 +739,10 @@ def _part(lab, experiment, models, part, runs, x, e, variant):
             break
         remaining = [m for m in candidates if separating.fits(m)]
         if remaining:                     # where none models the backend, the step's own
-            candidates = remaining        # inputs are what counts
+            candidates = remaining        # inputs are what counts,
+        elif part in ("dW", "db"):        # except for a sum, whose experiment isolates it:
+            candidates = []               # none of them is the backend's order
+            break
     tries = 0                             # one cause left: which of its variants, if cheap
     while len({m.name for m in candidates}) > 1 and tries < 2:
         tries += 1
@@ -708,8 +800,11 @@ def _classify_sums(lab, runs):
             "from 0.0" if from_zero else "in another order"), said
     if fused:
         return "fma", "the products are fused into the running sum (FMA)", said
-    if from_zero and forward:
-        return "sum-from-zero", "the sums start from 0.0", said
+    if from_zero:
+        # the sums from 0.0 in the contract's order were a model, and did not fit: the
+        # order is another one too, a library's (NumPy's, BLAS's blocking) as a rule
+        return "blas-dot", ("a dot product from 0.0 in an order of its own, which no model "
+                            "reproduces (a library's: np.dot, @, torch.matmul, a BLAS)"), said
     return "sum-order", "the sums are added in another order, which no model reproduces", said
 
 
@@ -764,8 +859,9 @@ def _differences(experiment, part, most=3):
             for o, (u, v) in enumerate(zip(re, ro)):
                 if u != v and len(lines) < most:
                     sign = -1.0 if part == "dW" else 1.0
-                    lines.append("%s[%d][%d] is %s where the contract gives %s (%s)" % (
-                        part if part == "dW" else "W after the update", f, o,
+                    lines.append("%s[%d][%d]%s is %s where the contract gives %s (%s)" % (
+                        "dW" if part == "dW" else "W", f, o,
+                        "" if part == "dW" else " after the update",
                         _show(sign * bits_to_float(v)), _show(sign * bits_to_float(u)),
                         _distance(u, v)))
     elif be is not None and be != bo:
@@ -789,10 +885,17 @@ def _weighted_sum(lab, replay, findings, report, runs, inferred):
     observed = replay.observed
     if replay.fits(base):
         return None
+    # one backend, one model: a candidate must also give what the experiments so far
+    # observed, where the parts found explain it (elsewhere the backend departs in ways
+    # no model here says, such as an exp that misrounds arguments of no concern)
+    observed = [ex for ex in runs if ex.observed is not None and ex is not replay
+                and ex.fits(base)]
     candidates = []
     for zm in _z_models():
+        if not lab.possible(zm):
+            continue
         model = _with(base, zm)
-        if model is not None and replay.fits(model):
+        if model is not None and replay.fits(model) and all(ex.fits(model) for ex in observed):
             candidates.append((zm, model))
     rng = random.Random(7)
     tries = 0
@@ -816,6 +919,10 @@ def _weighted_sum(lab, replay, findings, report, runs, inferred):
         candidates = [(zm, model) for zm, model in candidates if trial.fits(model)] or \
             candidates
     if not candidates:
+        dots = [f for f in findings if f.part == "dW" and f.id in ("blas-dot", "fma")]
+        if dots:                          # z = Wᵀ·x is a dot product too: like dW, then
+            return Finding("z", dots[0].id, "", "z departs too, and no modelled order "
+                           "reproduces it: a dot product like dW's", [])
         if findings or inferred:
             return None                   # the parts found, or inference, say it: below
         return Finding("z", "sum-order", "", "the sigmoid, dW, db and the update agree with "
@@ -848,12 +955,34 @@ def _with(base, zm):
     return M.Model(zm.id, zm.detail, zm.does, parts)
 
 
+def _relevance(findings, replay):
+    """Which findings this divergence needs: with every part found in place the step
+    gives the backend's state; a finding without which it still does departs on these
+    inputs without mattering to this step (an FMA in dW whose last bit the update
+    rounds away, say). Each finding gets `matters` (None where it cannot be told)."""
+    for f in findings:
+        f.matters = f.enough = None
+    if not replay.fits(_combined(findings)):
+        return
+    spec = replay.expect(M.SPEC)
+    for f in findings:
+        if f.model is not None:
+            without = replay.expect(_combined([g for g in findings if g is not f]))
+            f.matters = without != replay.observed
+            # fixing this one alone would make the step agree: the cause to fix first
+            f.enough = without == spec
+
+
 def _name(d, findings, kind):
-    """The findings become the diagnosis's causes, first the earliest part of the step;
-    causes inferred from the states stay where an experiment names them too."""
+    """The findings become the diagnosis's causes: first those this divergence needs
+    (first of them one whose fix alone would make the step agree),
+    each group in the order of the step's parts; causes inferred from the states stay
+    where an experiment names them too."""
     from .diagnose import Cause
     order = ["z", "t", "s", "y_pred", "e", "dW", "db", "update"]
-    findings.sort(key=lambda f: order.index(f.part) if f.part in order else len(order))
+    findings.sort(key=lambda f: (getattr(f, "matters", None) is False,
+                                 not getattr(f, "enough", None),
+                                 order.index(f.part) if f.part in order else len(order)))
     kept = []
     for f in findings:                    # one model seen in several experiments: once
         same = [k for k in kept if (k.id, k.detail) == (f.id, f.detail)]
@@ -869,6 +998,9 @@ def _name(d, findings, kind):
         cause = Cause(model, d.k, 0)
         cause.experimental = f
         cause.fix = BY_ID[f.id].fix_for(kind)
+        if getattr(f, "matters", None) is False:
+            f.evidence.append("it departs here, but this step's state is the same without "
+                              "it: not what makes the trace differ now")
         if f.id in inferred:
             cause.first, cause.last = inferred[f.id].first, inferred[f.id].last
         causes.append(cause)
@@ -1009,7 +1141,7 @@ def survey(lab, kind=None, shape=(3, 2, 8)):
     before = len(runs) - 1
     finding = None
     if trial.run(lab) and not trial.fits(base):
-        candidates = [(zm, _with(base, zm)) for zm in _z_models()]
+        candidates = [(zm, _with(base, zm)) for zm in _z_models() if lab.possible(zm)]
         candidates = [(zm, m) for zm, m in candidates if m is not None and trial.fits(m)]
         for _ in range(3):
             if len({zm.id for zm, _ in candidates}) <= 1:
