@@ -6,7 +6,7 @@ the rounds' ratios, with the lowest and highest).
     python3 benchmarks/bench_layers.py             # 15 rounds
     python3 benchmarks/bench_layers.py --rounds 5
 
-The contenders: the core's network_states (fast.network_stepper, what run and golden
+The contenders: the core's network_states (fast_layers.network_stepper, what run and golden
 use); the same loop in NumPy, float64, as the article writes its own (np.dot, np.exp,
 np.sum; the hidden error np.dot(W2, e2) * s1 * (1 - s1)); benchmarks/kernel_layers.py,
 the fewest pure-Python operations that follow §9, whose bits are checked against the

@@ -1,4 +1,4 @@
-"""fast.network_stepper gives model.step's bits on networks of layers (docs/SPEC.md §9,
+"""fast_layers.network_stepper gives model.step's bits on networks of layers (docs/SPEC.md §9,
 the logistic variant): on every golden layered trace, and on random networks of every
 depth and width with NaN, ±inf, ±0.0 and subnormals, on floats, with another exp, and in
 software.
@@ -12,7 +12,7 @@ import struct
 import pytest
 
 from ann_ref.core.arithmetic import BINARY64
-from ann_ref.core.fast import network_stepper
+from ann_ref.core.fast_layers import network_stepper
 from ann_ref.core.libm import LIBM
 from ann_ref.core.model import LOGISTIC, THRESHOLD, step
 from ann_ref.core.softfloat import SOFTWARE, Binary64

@@ -6,7 +6,7 @@ Where float is not binary64 (a single-precision MicroPython build) the scenario 
 softfloat.Binary64 instead, with the same bits; `software=True` asks for it anywhere."""
 from .arithmetic import BINARY64
 from .bits import binary64
-from .training import network_states, states
+from .training import states
 
 
 def arithmetic(software=None):
@@ -42,6 +42,7 @@ def trace_bits(scenario, software=None):
     def hexes(M):
         return [[hex_of(v) for v in row] for row in M]
     if "layers" in bits:
+        from .training import network_states
         def numbers(M):
             return [[A.from_hex(h) for h in row] for row in M]
         layers = [(numbers(l["W"]), numbers(l["b"])) for l in bits["layers"]]

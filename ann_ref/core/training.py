@@ -3,7 +3,7 @@
 State k is the network after k updates; state 0 is the initial one.
 """
 from .arithmetic import BINARY64
-from .fast import network_stepper, stepper
+from .fast import stepper
 from .model import THRESHOLD, step
 
 
@@ -61,5 +61,6 @@ def network_states(x, y, layers, a, iterations, variant=THRESHOLD, A=BINARY64):
         def next_state(layers):
             return step(A, x, y, layers, a, variant)
     else:
+        from .fast_layers import network_stepper   # here: a board's heap is small
         next_state = network_stepper(A, x, y, a)
     return Trajectory(next_state, layers, iterations, A.key)
