@@ -11,7 +11,7 @@ from ..core.arithmetic import BINARY64
 from ..core.model import PARTS, step
 from . import sums
 from .arith import Extended, fdlibm_exp, float32, flush, fused_multiply_add, pow_exp, \
-    rounded_arithmetic
+    rounded_arithmetic, tanh
 from .causes import BY_ID, ORDER
 
 
@@ -152,6 +152,11 @@ def reassociated(style):
 
 def t_with(f):
     return lambda A, z: [[f(-v) for v in row] for row in z]
+
+
+def s_tanh(A, z, t):
+    """0.5 + 0.5·tanh(z/2), each operation rounded (NaN stays NaN)."""
+    return [[0.5 + 0.5 * tanh(0.5 * v) if v == v else v for v in row] for row in z]
 
 
 def s_exp_ratio(A, z, t):
@@ -366,6 +371,8 @@ MODELS = [
     Model("sigmoid-form", "split", "s is the 'numerically stable' split, exp(z) / (1 + "
           "exp(z)) for z < 0", {"s": s_split}),
     Model("sigmoid-form", "exp-ratio", "s is exp(z) / (1 + exp(z))", {"s": s_exp_ratio}),
+    Model("sigmoid-form", "tanh", "s is 0.5 + 0.5·tanh(z/2) (a correctly rounded tanh)",
+          {"s": s_tanh}),
     Model("blas-dot", "gemm", "Wᵀx and x·eᵀ are matrix products whose kernel accumulates "
           "each entry with FMA from 0.0 (BLAS dgemm)",
           {"z": z_dot(sums.gemm), "dW": dW_dot(sums.gemm)}),
