@@ -90,10 +90,10 @@ def test_the_models_stand_for_the_c_library():
     # the model, the model is the nearer to the true value
     r = random.Random(11)
     differ = {"pow": 0, "tanh": 0}
-    for _ in range(3000):
+    for _ in range(1000):
         v = r.uniform(-40.0, 40.0)
         if pow_exp(v) != math.e ** v:
             differ["pow"] += 1
         if tanh(v / 2) != math.tanh(v / 2):
             differ["tanh"] += 1
-    assert differ["pow"] < 30 and differ["tanh"] < 150, differ
+    assert differ["pow"] < 12 and differ["tanh"] < 60, differ
