@@ -1,7 +1,7 @@
 """The diagnosis's models of other sums (ann_ref/oracle/sums.py) against the real
-libraries: NumPy's np.sum, OpenBLAS's ddot and dgemm through np.dot (each kernel forced
-with OPENBLAS_CORETYPE, so that the comparison does not depend on which one this CPU
-picks), CPython 3.12's sum() and math.fsum. A model that no longer gives a library's
+libraries: NumPy's np.sum, OpenBLAS's ddot, dgemm and dgemv through np.dot (each kernel
+forced with OPENBLAS_CORETYPE, so that the comparison does not depend on which one this
+CPU picks), CPython 3.12's sum() and math.fsum. A model that no longer gives a library's
 bits fails here; none of these tests skips on a machine that has the library."""
 import glob
 import json
@@ -131,3 +131,63 @@ def test_python_sum_is_cpython_312s_sum():
                          text=True, check=True)
     for terms, got in zip(cases, json.loads(out.stdout)):
         assert repr(sums.python_sum(terms)) == got, terms
+
+
+GEMV = """
+import json, sys
+import numpy as np
+rows = []
+for W, x, e in json.load(sys.stdin):
+    W, x, e = np.array(W), np.array(x), np.array(e)
+    rows.append([np.dot(W.T, x).tolist(), np.dot(x, e.T).tolist()])
+print(json.dumps(rows))
+"""
+
+
+def gemv_cases():
+    """(W, x, e): W F×1, x F×N, e 1×N, as a one-output network holds them. Every F from
+    1 to 20 and every N from 1 to 70 are met (each with a few of the other), so that
+    every tail of both kernels is; the last cases are of signed zeros and subnormals."""
+    rng = random.Random(7)
+    shapes = [(F, N) for F in range(1, 21) for N in (1, 2, 3, 4, 5, 6, 7, 40)]
+    shapes += [(F, N) for N in range(1, 71) for F in (1, 2, 3, 4, 5, 9)]
+    shapes += [(2, 4), (3, 7), (4, 4), (9, 40), (13, 67)]
+
+    def value():
+        return rng.uniform(-1, 1) * 10.0 ** rng.randint(-5, 5)
+
+    def special():
+        return rng.choice((0.0, -0.0, 1.0, -1.0, 5e-324, -5e-324, 3.0))
+    cases = []
+    for draw, shapes_of in ((value, shapes), (special, shapes[::3])):
+        for F, N in shapes_of:
+            cases.append(([[draw()] for _ in range(F)],
+                          [[draw() for _ in range(N)] for _ in range(F)],
+                          [[draw() for _ in range(N)]]))
+    return cases
+
+
+@pytest.mark.parametrize("coretype", ["SkylakeX", "Haswell"])
+def test_the_gemv_models_are_numpys_matrix_vector_products(coretype):
+    # z = np.dot(W.T, x) and dW = np.dot(x, e.T) of a one-output network: NumPy calls
+    # dgemv (dgemv_n for z, dgemv_t for dW), or ddot or daxpy where F or N is 1
+    if {"Haswell": "avx2", "SkylakeX": "avx512f"}[coretype] not in CPU:
+        pytest.skip("this CPU cannot run OpenBLAS's %s kernel" % coretype)
+    cases = gemv_cases()
+    env = dict(os.environ, OPENBLAS_CORETYPE=coretype, OPENBLAS_NUM_THREADS="1")
+    out = subprocess.run([sys.executable, "-c", GEMV], input=json.dumps(cases), env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    z_of = sums.numpy_row_times_matrix(coretype.lower())
+    dW_of = sums.numpy_matrix_times_column(coretype.lower())
+    wrong = []
+    for (W, x, e), (z, dW) in zip(cases, json.loads(out.stdout)):
+        F, N = len(x), len(x[0])
+        for j in range(N):
+            pairs = [(W[f][0], x[f][j]) for f in range(F)]
+            if bits(z_of(pairs, j, N)) != bits(z[0][j]):
+                wrong.append(("z", F, N, j))
+        for f in range(F):
+            if bits(dW_of(list(zip(x[f], e[0])), f, F)) != bits(dW[f][0]):
+                wrong.append(("dW", F, N, f))
+    assert not wrong, "%d entries differ, the first %s" % (len(wrong), wrong[:5])

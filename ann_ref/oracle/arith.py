@@ -6,6 +6,7 @@ compute, so that a model (models.py) can reproduce their bits.
 - Extended: x87 registers, a p-bit significand with a wide exponent, stored to binary64
   by rounding again (which rounds subnormal results twice);
 - fdlibm_exp(v): the exp of fdlibm, which V8's Math.exp is a port of;
+- tanh(v): tanh correctly rounded, for the sigmoid written as 0.5 + 0.5·tanh(z/2);
 - pow_exp(v): e^v written as a power, math.e ** v: the binary64 e (a little below e)
   raised to v, correctly rounded.
 
@@ -281,4 +282,19 @@ def pow_exp(v):
         _E = Decimal(math.e)
     c = Context(prec=40, Emax=999999, Emin=-999999)
     return float(c.power(_E, Decimal(v)))
+
+
+def tanh(v):
+    """tanh(v) correctly rounded (to 40 digits by Decimal's exp, then to binary64). A C
+    library's tanh is within an ULP or two of it: glibc's differs from it at 456 of
+    20,000 random v in [−25, 25], so the model reproduces such a backend for a few
+    iterations, and exactly wherever s saturates to 0 or 1."""
+    from decimal import Context, Decimal
+    if v != v or v == 0.0:
+        return v
+    if abs(v) > 20.0:                   # 1 − tanh(20) < 2⁻⁵⁷: ±1 in binary64
+        return 1.0 if v > 0 else -1.0
+    c = Context(prec=40)
+    u = c.exp(c.multiply(Decimal(2), Decimal(v)))
+    return float(c.divide(c.subtract(u, 1), c.add(u, 1)))
 

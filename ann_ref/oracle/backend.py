@@ -274,8 +274,6 @@ def _name(command):
 
 # --- batch: one process serves many scenarios ---------------------------------------------
 
-END = b'{"end": true}'
-
 
 class Session:
     """A backend started once that answers scenario after scenario (the batch protocol of

@@ -217,7 +217,8 @@ def explain(report, evidence_work=EVIDENCE_WORK):
         return
     candidates = search(x, y, W, b, a, variant, obtained[0], family=family)
     if not candidates and family is FAMILY:
-        candidates = nudged_exp(x, y, W, b, a, variant, obtained[0])
+        candidates = (nudged_exp(x, y, W, b, a, variant, obtained[0]) or
+                      nudged_exp(x, y, W, b, a, variant, obtained[0], part="s"))
     candidates = _agree_before(candidates, x, y, a, variant, list(report.agreed), BEFORE_WORK,
                                family)
     d.causes = _rank(candidates, x, y, a, variant, obtained, k, evidence_work, family)
@@ -258,12 +259,13 @@ def search(x, y, W, b, a, variant, obtained, models=None, family=FAMILY):
     return found
 
 
-def nudged_exp(x, y, W, b, a, variant, obtained, most=64):
+def nudged_exp(x, y, W, b, a, variant, obtained, most=64, part="t"):
     """An exp that is not correctly rounded, found without a model of it: the step with
     exp one or two ULPs off at some of its arguments that gives the obtained state. Each
     is a model whose exp is the correctly rounded one but at those arguments: the
     library's exp is unknown, so it goes on only as far as the backend misrounds nowhere
-    else.
+    else. With part "s", the sigmoid itself is nudged instead: a sigmoid computed
+    otherwise (through tanh, say) departs where no exp of 1/(1 + exp(−z)) reaches.
 
     The arguments are taken one at a time, each nudged where that brings the step's bits
     nearer to the obtained ones (a probe that shows every s, as sigmoid-probe.json does,
@@ -277,7 +279,7 @@ def nudged_exp(x, y, W, b, a, variant, obtained, most=64):
     wanted = [n for row in obtained[0] for n in row] + [obtained[1]]
 
     def distance(table):
-        got = _next_state(_nudged(table), x, y, W, b, a, variant)
+        got = _next_state(_nudged(table, part), x, y, W, b, a, variant)
         if got is None:
             return None
         return len([1 for u, v in zip([n for row in got[0] for n in row] + [got[1]], wanted)
@@ -294,29 +296,34 @@ def nudged_exp(x, y, W, b, a, variant, obtained, most=64):
         if chosen is not None:
             table = chosen
         if best == 0:
-            return [_nudged(table)]
+            return [_nudged(table, part)]
     singles = [((n, k),) for n in arguments for k in (1, -1, 2, -2)]
     pairs = [(p, q) for i, (p,) in enumerate(singles) for (q,) in singles[i + 1:]
              if p[0] != q[0]] if len(arguments) <= 6 else []
     for nudges in singles + pairs:
-        model = _nudged(dict(nudges))
+        model = _nudged(dict(nudges), part)
         if _next_state(model, x, y, W, b, a, variant) == target:
             return [model]
     return []
 
 
-def _nudged(table):
-    """The contract with exp(v) k ULPs off at the arguments v of table {bits: k}."""
+def _nudged(table, part="t"):
+    """The contract with exp(v) k ULPs off at the arguments v of table {bits: k}; with
+    part "s", with s(z) k ULPs off at the z whose −z are there."""
+    def off(u, k):
+        return bits_to_float(_bits(u) + k) if k and u == u and 0 < u < INF else u
+
     def t(A, z):
-        out = []
-        for row in z:
-            r = []
-            for v in row:
-                u = A.exp(-v)
-                k = table.get(_bits(-v))
-                r.append(bits_to_float(_bits(u) + k) if k and u == u and 0 < u < INF else u)
-            out.append(r)
-        return out
+        return [[off(A.exp(-v), table.get(_bits(-v))) for v in row] for row in z]
+
+    def s(A, z, t):
+        return [[off(A.one / (A.one + u), table.get(_bits(-v))) for u, v in zip(row, zrow)]
+                for row, zrow in zip(t, z)]
+    if part == "s":
+        shown = ", ".join("s(%r) %+d ULP" % (-bits_to_float(n), k) for n, k in table.items())
+        return M.Model("sigmoid-form", "not the contract's", "s is not the contract's "
+                       "1 / (1 + exp(−z)): the contract's s but for %s gives this step"
+                       % shown, {"s": s})
     shown = ", ".join("exp(%r) %+d ULP" % (bits_to_float(n), k) for n, k in table.items())
     return M.Model("exp", "not correctly rounded", "exp is not correctly rounded: the "
                    "correctly rounded exp but for %s gives this step" % shown, {"t": t})

@@ -355,6 +355,11 @@ def _sum_models():
         cause = "fma" if name == "fma" else "blas-dot"
         out.append(_part_model(cause, "dW-" + name, "dW is %s" % _DOTS.get(
             name, "a dot product of %s" % name), dW=M.dW_dot(dot)))
+    for kernel, cpu in _GEMV:
+        out.append(_part_model("blas-dot", "dW-gemv-" + kernel, "dW is np.dot(x, e.T) of "
+                               "one output, OpenBLAS's dgemv_t on %s" % cpu,
+                               dW=M.dW_dot(sums.numpy_matrix_times_column(kernel),
+                                           indexed=True)))
     out.append(_part_model("sum-order", "db-column-major", "db sums e column by column",
                            db=M.db_sum(sums.left_to_right, column_major=True)))
     out.append(_part_model("division-by-reciprocal", "dW", "dW is Σ · (1/m), not Σ / m",
@@ -380,6 +385,7 @@ _DOTS = {"fma": "summed with a fused multiply-add for every product (a compiler 
          "gemm": "a BLAS matrix product: each entry one FMA accumulator from 0.0",
          "ddot-haswell": "OpenBLAS's ddot on AVX2 (16 FMA lanes, the rest one by one)",
          "ddot-skylakex": "OpenBLAS's ddot on AVX-512 (32 and 16 FMA lanes)"}
+_GEMV = (("skylakex", "AVX-512"), ("haswell", "AVX2"))
 
 
 def _update_models():
@@ -405,6 +411,10 @@ def _z_models():
         cause = "fma" if name == "fma" else "blas-dot"
         out.append(_part_model(cause, "z-" + name, "z is %s" % _DOTS.get(
             name, "a dot product of %s" % name), z=M.z_dot(dot)))
+    for kernel, cpu in _GEMV:
+        out.append(_part_model("blas-dot", "z-gemv-" + kernel, "z is np.dot(W.T, x) of one "
+                               "output, OpenBLAS's dgemv_n on %s" % cpu,
+                               z=M.z_dot(sums.numpy_row_times_matrix(kernel), indexed=True)))
     out += [m for m in M.MODELS if m.id in ("extended-precision", "flush-subnormals")]
     return out
 

@@ -11,7 +11,7 @@ from ..core.arithmetic import BINARY64
 from ..core.model import PARTS, step
 from . import sums
 from .arith import Extended, fdlibm_exp, float32, flush, fused_multiply_add, pow_exp, \
-    rounded_arithmetic
+    rounded_arithmetic, tanh
 from .causes import BY_ID, ORDER
 
 
@@ -69,8 +69,10 @@ def pair(m1, m2):
 
 # --- the parts, done other ways ----------------------------------------------------------
 
-def z_dot(dot, b_first=False):
-    """z whose Σ_f W[f][o]·x[f][j] is dot(pairs), then + b (or b the first term)."""
+def z_dot(dot, b_first=False, indexed=False):
+    """z whose Σ_f W[f][o]·x[f][j] is dot(pairs), then + b (or b the first term); an
+    indexed dot (sums.py's matrix-vector products) is told the sample too, dot(pairs,
+    j, S)."""
     def z(A, W, b, x):
         F, S = len(x), len(x[0])
         out = []
@@ -78,7 +80,9 @@ def z_dot(dot, b_first=False):
             row = []
             for j in range(S):
                 pairs = [(W[f][o], x[f][j]) for f in range(F)]
-                if b_first:
+                if indexed:
+                    row.append(dot(pairs, j, S) + b)
+                elif b_first:
                     row.append(dot([(b, 1.0)] + pairs))
                 else:
                     row.append(dot(pairs) + b)
@@ -87,11 +91,16 @@ def z_dot(dot, b_first=False):
     return z
 
 
-def dW_dot(dot, divide=True):
-    """dW[f][o] = dot(pairs over j) / m (or the undivided sum, for a re-association)."""
+def dW_dot(dot, divide=True, indexed=False):
+    """dW[f][o] = dot(pairs over j) / m (or the undivided sum, for a re-association); an
+    indexed dot is told the feature too, dot(pairs, f, F)."""
     def dW(A, x, e, m):
-        return [[dot(list(zip(xf, eo))) / m if divide else dot(list(zip(xf, eo)))
-                 for eo in e] for xf in x]
+        F = len(x)
+        def total(f, xf, eo):
+            pairs = list(zip(xf, eo))
+            return dot(pairs, f, F) if indexed else dot(pairs)
+        return [[total(f, xf, eo) / m if divide else total(f, xf, eo) for eo in e]
+                for f, xf in enumerate(x)]
     return dW
 
 
@@ -152,6 +161,11 @@ def reassociated(style):
 
 def t_with(f):
     return lambda A, z: [[f(-v) for v in row] for row in z]
+
+
+def s_tanh(A, z, t):
+    """0.5 + 0.5·tanh(z/2), each operation rounded (NaN stays NaN)."""
+    return [[0.5 + 0.5 * tanh(0.5 * v) if v == v else v for v in row] for row in z]
 
 
 def s_exp_ratio(A, z, t):
@@ -366,6 +380,8 @@ MODELS = [
     Model("sigmoid-form", "split", "s is the 'numerically stable' split, exp(z) / (1 + "
           "exp(z)) for z < 0", {"s": s_split}),
     Model("sigmoid-form", "exp-ratio", "s is exp(z) / (1 + exp(z))", {"s": s_exp_ratio}),
+    Model("sigmoid-form", "tanh", "s is 0.5 + 0.5·tanh(z/2) (a correctly rounded tanh)",
+          {"s": s_tanh}),
     Model("blas-dot", "gemm", "Wᵀx and x·eᵀ are matrix products whose kernel accumulates "
           "each entry with FMA from 0.0 (BLAS dgemm)",
           {"z": z_dot(sums.gemm), "dW": dW_dot(sums.gemm)}),
@@ -375,6 +391,21 @@ MODELS = [
     Model("blas-dot", "ddot-skylakex", "each z and dW is OpenBLAS's ddot on AVX-512 (32 "
           "and 16 FMA lanes, then the rest fused one by one)",
           {"z": z_dot(sums.ddot_skylakex), "dW": dW_dot(sums.ddot_skylakex)}),
+    Model("blas-dot", "gemv-skylakex", "z = np.dot(W.T, x) and dW = np.dot(x, e.T) with "
+          "one output are NumPy's matrix-vector products, OpenBLAS's dgemv on AVX-512: z "
+          "by dgemv_n (each sample's sum takes four features at a time in one FMA chain; "
+          "the last N mod 4 samples one FMA chain over all features), dW by dgemv_t (four "
+          "FMA lanes for each group of four features, lanes of rounded products for the "
+          "last F mod 4; the last N mod 4 samples fused in after)",
+          {"z": z_dot(sums.numpy_row_times_matrix("skylakex"), indexed=True),
+           "dW": dW_dot(sums.numpy_matrix_times_column("skylakex"), indexed=True)}),
+    Model("blas-dot", "gemv-haswell", "z = np.dot(W.T, x) and dW = np.dot(x, e.T) with "
+          "one output are NumPy's matrix-vector products, OpenBLAS's dgemv on AVX2: z by "
+          "dgemv_n (each sample's sum takes four features at a time as two FMA pairs "
+          "added; the last N mod 4 samples a chain of rounded products), dW by dgemv_t "
+          "(as on AVX-512: four FMA lanes, the last N mod 4 samples fused in after)",
+          {"z": z_dot(sums.numpy_row_times_matrix("haswell"), indexed=True),
+           "dW": dW_dot(sums.numpy_matrix_times_column("haswell"), indexed=True)}),
 ] + [
     Model("blas-dot", "lanes-%d" % k, "Wᵀx and x·eᵀ are blocked dot products (%d FMA "
           "accumulators)" % k, {"z": z_dot(sums.lanes(k)), "dW": dW_dot(sums.lanes(k))})

@@ -214,6 +214,189 @@ def ddot_skylakex(pairs):
     return total
 
 
+# --- matrix-vector products (dgemv) ---------------------------------------------------
+# Here the order of an entry's sum depends on where the entry is in its result, not only
+# on the number of terms: an "indexed dot" takes (pairs, index, count), the pairs of one
+# entry and its index among the `count` entries that the same call computes, and gives
+# that entry. Written from OpenBLAS's kernel/x86_64/dgemv_n_4.c, dgemv_t_4.c, their
+# microkernels and interface/gemv.c, and checked bit for bit against the OpenBLAS 0.3.31
+# that NumPy 2.4 bundles (tests/test_sums.py), both kernels forced in turn. One thread:
+# OpenBLAS splits a dgemv among threads only from m·n ≥ 460800 (interface/gemv.c), which
+# would change which kernel takes which entry; not modelled.
+
+GEMV_NBMAX = 2048          # both kernels' block of rows (NBMAX)
+
+
+def _first_fused(a0, x0, a1, x1):
+    """`a0 * x0 + a1 * x1` as GCC contracts it: fma(a0, x0, a1·x1 rounded)."""
+    return fma(a0, x0, a1 * x1)
+
+
+def dgemv_n(kernel):
+    """One entry y[row] of OpenBLAS's dgemv_n (y = A·x, A column-major, `rows` rows),
+    from y = +0.0 (interface/gemv.c scales y by beta = 0 first); `pairs` are (A[row][c],
+    x[c]) over the columns c, in order. kernel/x86_64/dgemv_n_4.c: the first rows − rows
+    mod 4 rows (in blocks of NBMAX) go through microkernels that take the columns four
+    at a time, adding each block's sum s to y (y += s·alpha, alpha = 1); then two
+    columns, then one (dgemv_kernel_4x1: SSE, rounded product, added). The last rows mod
+    4 rows are a C loop, `temp += a·x` from 0.0 over every column, then y += alpha·temp
+    (a matrix of fewer than 4 rows, lda = rows, takes the columns four at a time, two
+    pairs added to temp at a time).
+
+    kernel "skylakex" (dgemv_n_microk_skylakex-4.c, intrinsics built with
+    -march=skylake-avx512, so GCC contracts): s = fma(a3, x3, fma(a2, x2, fma(a0, x0,
+    a1·x1))) for four columns, fma(a0, x0, a1·x1) for two; the C loop fused, temp =
+    fma(a, x, temp). kernel "haswell" (dgemv_n_microk_haswell-4.c, assembly): s =
+    fma(a2, x2, a0·x0) + fma(a3, x3, a1·x1) for four, a0·x0 + a1·x1 for two; the C loop
+    is not contracted in that build (dgemv_n_HASWELL has no FMA outside the assembly):
+    temp = temp + a·x."""
+    contract = kernel == "skylakex"
+    if kernel not in ("skylakex", "haswell"):
+        raise ValueError("dgemv_n: kernel is 'skylakex' or 'haswell', not %r" % (kernel,))
+
+    def two(a0, x0, a1, x1):
+        return _first_fused(a0, x0, a1, x1) if contract else a0 * x0 + a1 * x1
+
+    def dot(pairs, row, rows):
+        n = len(pairs)
+        tail = rows % 4
+        if row < rows - tail:                       # the microkernels
+            y = 0.0
+            c = 0
+            while c + 4 <= n:
+                (a0, x0), (a1, x1), (a2, x2), (a3, x3) = pairs[c:c + 4]
+                if contract:
+                    s = fma(a3, x3, fma(a2, x2, _first_fused(a0, x0, a1, x1)))
+                else:
+                    s = fma(a2, x2, a0 * x0) + fma(a3, x3, a1 * x1)
+                y = y + s
+                c += 4
+            if n & 2:
+                (a0, x0), (a1, x1) = pairs[c:c + 2]
+                y = y + two(a0, x0, a1, x1)
+                c += 2
+            if n & 1:
+                a0, x0 = pairs[c]
+                y = y + a0 * x0
+            return y
+        temp = 0.0                                  # the last rows mod 4 rows
+        c = 0
+        if rows == tail:                            # lda == m3 and inc_x == 1
+            while c + 4 <= n:
+                (a0, x0), (a1, x1), (a2, x2), (a3, x3) = pairs[c:c + 4]
+                temp = temp + two(a0, x0, a1, x1)
+                temp = temp + two(a2, x2, a3, x3)
+                c += 4
+        for a0, x0 in pairs[c:]:
+            temp = fma(a0, x0, temp) if contract else temp + a0 * x0
+        return 0.0 + temp                           # y (+0.0) += alpha·temp
+    return dot
+
+
+def dgemv_t(pairs, column, columns):
+    """One entry y[column] of OpenBLAS's dgemv_t (y = Aᵀ·x, A column-major with
+    `columns` columns), from y = +0.0; `pairs` are (A[r][column], x[r]) over the rows r,
+    in order. kernel/x86_64/dgemv_t_4.c, the same on Haswell and SkylakeX: the first
+    m − m mod 4 of the m rows, in blocks of NBMAX, give each block's sum t, added to y
+    (y += t·alpha, alpha = 1). The first columns − columns mod 4 columns go four at a
+    time through
+    dgemv_t_microk_haswell-4.c: row r's product fused into lane r mod 4 from 0.0 (FMA), t
+    = (l0 + l2) + (l1 + l3); then two columns (dgemv_kernel_4x2, SSE: rounded products
+    added into lane r mod 2, t = l0 + l1); then one (dgemv_kernel_4x1, SSE: rounded
+    products added into lane r mod 4, t = (l0 + l2) + (l1 + l3)). The last m mod 4 rows
+    are C, contracted: y = fma(a0, x0, y) for one row; y + fma(a0, x0, a1·x1) for two; y +
+    fma(a2, x2, fma(a0, x0, a1·x1)) for three."""
+    m = len(pairs)
+    tail = m % 4
+    body = m - tail
+    full = columns - columns % 4
+    y = 0.0
+    for start in range(0, body, GEMV_NBMAX):
+        block = pairs[start:min(start + GEMV_NBMAX, body)]
+        if column < full or column >= full + (columns & 2):
+            lanes = [0.0] * 4
+            for r, (u, v) in enumerate(block):
+                if column < full:
+                    lanes[r % 4] = fma(u, v, lanes[r % 4])
+                else:
+                    lanes[r % 4] = lanes[r % 4] + u * v
+            t = (lanes[0] + lanes[2]) + (lanes[1] + lanes[3])
+        else:
+            lanes = [0.0] * 2
+            for r, (u, v) in enumerate(block):
+                lanes[r % 2] = lanes[r % 2] + u * v
+            t = lanes[0] + lanes[1]
+        y = y + t
+    rest = pairs[body:]
+    if tail == 1:
+        (a0, x0), = rest
+        y = fma(a0, x0, y)
+    elif tail == 2:
+        (a0, x0), (a1, x1) = rest
+        y = y + _first_fused(a0, x0, a1, x1)
+    elif tail == 3:
+        (a0, x0), (a1, x1), (a2, x2) = rest
+        y = y + fma(a2, x2, _first_fused(a0, x0, a1, x1))
+    return y
+
+
+def _ddot(kernel):
+    return {"skylakex": ddot_skylakex, "haswell": ddot_haswell}[kernel]
+
+
+def _daxpy(kernel, u, v, index, count):
+    """Entry `index` of OpenBLAS's daxpy y += u·v into y = +0.0 (`count` entries,
+    kernel/x86_64/daxpy.c): the first count − count mod 16 by the microkernel's FMA
+    (daxpy_microk_haswell-2.c, _skylakex-2.c), the rest by `y[i] += da * x[i]`, which
+    the SkylakeX build contracts and the Haswell build does not. The two differ only
+    where u·v underflows to −0.0: fused, the sum keeps its sign; rounded first, −0.0 +
+    0.0 is +0.0."""
+    if kernel == "skylakex" or index < count - count % 16:
+        return fma(u, v, 0.0)
+    return 0.0 + u * v
+
+
+def numpy_row_times_matrix(kernel):
+    """Entry j of np.dot(r, M), r a 1×F row and M a C-contiguous F×N matrix (z =
+    np.dot(W.T, x) with one output): `pairs` are (r[f], M[f][j]), index j, count N.
+    numpy/_core/src/common/cblasfuncs.c: a vector times a matrix is cblas_dgemv(RowMajor,
+    Trans, F, N, 1.0, M, N, r, 1, 0.0, out, 1), which OpenBLAS's interface/gemv.c swaps
+    into column-major dgemv_n with N rows and F columns: entry j is row j. Where a
+    dimension is 1: F = 1 makes r a scalar, so daxpy of M's row into the zeroed result;
+    N = 1 makes M a column, so ddot (+0.0 plus it: NumPy's DOUBLE_dot); both 1, one
+    product."""
+    row = dgemv_n(kernel)
+    ddot = _ddot(kernel)
+
+    def dot(pairs, index, count):
+        if len(pairs) == 1:
+            (u, v), = pairs
+            return u * v if count == 1 else _daxpy(kernel, u, v, index, count)
+        if count == 1:
+            return 0.0 + ddot(pairs)
+        return row(pairs, index, count)
+    return dot
+
+
+def numpy_matrix_times_column(kernel):
+    """Entry f of np.dot(M, c), M a C-contiguous F×N matrix and c an N×1 column (dW =
+    np.dot(x, e.T) with one output): `pairs` are (M[f][j], c[j]), index f, count F.
+    cblasfuncs.c: a matrix times a vector is cblas_dgemv(RowMajor, NoTrans, F, N, 1.0, M,
+    N, c, 1, 0.0, out, 1), column-major dgemv_t with N rows and F columns: entry f is
+    column f. N = 1 makes c a scalar (daxpy of M's column into the zeroed result); F = 1
+    makes M a row (ddot, +0.0 plus it); both 1, one product."""
+    ddot = _ddot(kernel)
+
+    def dot(pairs, index, count):
+        if len(pairs) == 1:
+            (u, v), = pairs
+            return u * v if count == 1 else _daxpy(kernel, u, v, index, count)
+        if count == 1:
+            return 0.0 + ddot(pairs)
+        return dgemv_t(pairs, index, count)
+    return dot
+
+
 DOTS = {"fma": fma_chain, "gemm": gemm, "ddot-haswell": ddot_haswell,
         "ddot-skylakex": ddot_skylakex}
 DOTS.update(("lanes-%d" % k, lanes(k)) for k in (2, 4, 8, 16, 32))
