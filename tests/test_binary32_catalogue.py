@@ -186,3 +186,11 @@ def test_the_readme_of_golden_lists_every_binary32_scenario_with_its_flags():
         row = rows[s["name"] + ".json"]
         assert "| %s | %d |" % (s["variant"], s["iterations"]) in row
         assert row.rstrip(" |").endswith(", ".join(s["flags"]))
+
+
+@pytest.mark.parametrize("name", sorted(BY_NAME))
+def test_every_binary32_file_verifies_against_itself(name):
+    # its decimals agree with its bits (−0.0 included), and its bits with themselves
+    path = os.path.join(FOLDER, name + ".json")
+    status, out, err = cli("verify", path, path)
+    assert status == 0 and out.endswith("all bits equal\n"), err

@@ -26,7 +26,7 @@ FOLDER = os.path.join(ROOT, "golden", "binary32")
 SPEC = entry("spec", "no mistake")
 # rows that depend on the machine's libraries (its libm, NumPy's and PyTorch's builds)
 PLATFORM = ("exp:libm", "exp:numpy", "blas-dot:numpy", "sum-order:numpy-sum", "exp:torch",
-            "sigmoid-form:torch", "blas-dot:torch", "sum-order:torch-sum")
+            "exp:torch-sigmoid", "blas-dot:torch", "sum-order:torch-sum")
 
 
 def golden(name):

@@ -118,14 +118,6 @@ CAUSES = [
                      "order of steps 1, 6 and 7",
            "any": "accumulate in binary32, every addition rounded"},
           "binary32/sum-order-probe.json (sums whose binary64 accumulation differs)"),
-    Cause("reduced-precision", "z",
-          "z and dW off by many ULPs in a binary32 file, where data have more than 8 or "
-          "11 significant bits",
-          "matrix products of operands rounded to bfloat16 or TF32 (tensor cores, "
-          "oneDNN, autocast, `torch.backends.cuda.matmul.allow_tf32`)",
-          {"python": "`torch.set_float32_matmul_precision('highest')`, no autocast",
-           "any": "binary32 operands in every product"},
-          "binary32/real-valued-logistic.json (data of 24 significant bits)"),
     Cause("binary64-rounded", "arithmetic",
           "values an ULP or more off from iteration 1 in a binary32 file",
           "binary64 arithmetic, rounded to binary32 only when stored or written: a float64 "
@@ -149,6 +141,14 @@ CAUSES = [
            "python": "keep subnormals: XLA flushes them on CPU, NumPy and PyTorch do not",
            "any": "keep subnormals"},
           "subnormal.json"),
+    Cause("reduced-precision", "z",
+          "z and dW off by many ULPs in a binary32 file, where data have more than 8 or "
+          "11 significant bits",
+          "matrix products of operands rounded to bfloat16 or TF32 (tensor cores, "
+          "oneDNN, autocast, `torch.backends.cuda.matmul.allow_tf32`)",
+          {"python": "`torch.set_float32_matmul_precision('highest')`, no autocast",
+           "any": "binary32 operands in every product"},
+          "binary32/real-valued-logistic.json (data of 24 significant bits)"),
     Cause("float32", "arithmetic",
           "everything off from iteration 0 (0.4 is no binary32)",
           "binary32 arithmetic (PyTorch's and JAX's default dtype, GPUs)",

@@ -120,7 +120,8 @@ NUMPY = [
 ]
 TORCH = [
     entry("exp:torch", "torch.exp of a float32 tensor", {"t": t_torch}),
-    entry("sigmoid-form:torch", "s = torch.sigmoid(z) in float32", {"s": s_torch}),
+    entry("exp:torch-sigmoid", "s = torch.sigmoid(z) in float32 (its kernel is "
+          "1 / (1 + exp(−z)) with SLEEF's expf)", {"s": s_torch}),
     entry("blas-dot:torch", "z = W.T @ x + b and dW = x @ e.T / m with torch.matmul in "
           "float32", {"z": z_torch, "dW": dW_torch}),
     entry("sum-order:torch-sum", "db = torch.sum(e) / m in float32", {"db": db_torch_sum}),
