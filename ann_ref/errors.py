@@ -25,3 +25,18 @@ class OutputError(AnnRefError):
 
     def __init__(self, path, reason):
         AnnRefError.__init__(self, "%s: cannot be written: %s" % (path or "''", reason))
+
+
+class InternalError(Exception):
+    """A bug of ann-ref itself, not of the input (exit status 4): str(e) says what went
+    wrong in one line; details, if known, is the traceback of where."""
+
+    def __init__(self, summary, details=None):
+        Exception.__init__(self, summary)
+        self.details = details
+
+
+def crash_summary(e):
+    """An unexpected exception in one line, 'Type: message': the same whether it happened
+    in the main process or in a -j worker."""
+    return " ".join(("%s: %s" % (type(e).__name__, e)).split())

@@ -28,6 +28,16 @@ def cli(*args, input=None, cwd=None, timeout=120, stdout=subprocess.PIPE, env=No
     return p.returncode, p.stdout or "", p.stderr
 
 
+def interrupted(at, signal_name, *args, **options):
+    """cli(ARGS) sent signal_name (KILL or TERM) at its at-th file operation, by
+    tests/interrupted.py."""
+    p = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "interrupted.py"),
+                        str(at), signal_name] + list(args), stdout=options.get(
+                            "stdout", subprocess.PIPE), stderr=subprocess.PIPE, text=True,
+                       cwd=ROOT, timeout=120)
+    return p.returncode, p.stdout or "", p.stderr
+
+
 def assert_one_line_error(status, stderr, *needles):
     """Bad input: exit status 2, one line on stderr naming the problem, no traceback."""
     assert status == 2, stderr

@@ -111,3 +111,17 @@ def test_the_backend_gets_the_scenario_on_stdin(tmp_path):
                       "sys.stdout.write(open(%r).read())\n" % ARTICLE)
     status, out, err = verify(command)
     assert (status, out) == (0, "1001 iterations, all bits equal\n"), err
+
+
+def test_a_backend_that_succeeds_leaves_no_child_behind(tmp_path):
+    # The child has let go of the pipes, so the backend's exit 0 ends the run; the
+    # process group is still stopped, or the child would outlive every verify.
+    pids = tmp_path / "pids"
+    command = backend(tmp_path, "import subprocess\n"
+                      "child = subprocess.Popen(['sleep', '1000'], stdin=subprocess.DEVNULL,\n"
+                      "                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+                      "open(%r, 'w').write('%%d' %% child.pid)\n"
+                      "sys.stdout.write(open(%r).read())\n" % (str(pids), ARTICLE))
+    status, out, err = verify(command)
+    assert (status, out) == (0, "1001 iterations, all bits equal\n"), err
+    assert gone(int(pids.read_text())), "the backend's child was left running"

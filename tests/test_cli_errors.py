@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from ann_ref.catalogue import golden
-from helpers import GOLDEN, ROOT, assert_one_line_error, cli, run_cli
+from helpers import GOLDEN, ROOT, assert_one_line_error, cli, interrupted, run_cli
 
 SCENARIO = os.path.join(GOLDEN, "gate-and.json")
 
@@ -81,7 +81,7 @@ def test_run_into_a_closed_pipe_says_nothing():
 def test_a_temporary_file_that_a_killed_run_left_is_removed_by_the_next_run(tmp_path):
     out = str(tmp_path / "out.json")
     # killed (SIGKILL) right after its temporary file was created: it stays behind
-    status, _, _ = cli("run", SCENARIO, "-o", out, env={"ANN_REF_KILL_AT": "1"})
+    status, _, _ = interrupted(1, "KILL", "run", SCENARIO, "-o", out)
     assert status == -9
     [left] = [n for n in os.listdir(str(tmp_path)) if n.endswith(".tmp")]
     assert left.startswith(".out.json.") and not os.path.exists(out)
@@ -96,8 +96,7 @@ def test_a_temporary_file_that_a_killed_run_left_is_removed_by_the_next_run(tmp_
 
 def test_a_terminated_run_leaves_nothing(tmp_path):
     out = str(tmp_path / "out.json")
-    status, _, err = cli("run", SCENARIO, "-o", out,
-                         env={"ANN_REF_KILL_AT": "2", "ANN_REF_KILL_SIGNAL": "TERM"})
+    status, _, err = interrupted(2, "TERM", "run", SCENARIO, "-o", out)
     assert status == 128 + 15 and "Traceback" not in err
     assert os.listdir(str(tmp_path)) == []
 
@@ -155,13 +154,20 @@ def test_an_input_that_cannot_be_read_is_named(tmp_path, args, needle):
     assert out == ""
 
 
+STOPPED = ["4 an internal error: a bug in ann-ref", "130 or 143 stopped by Ctrl-C or SIGTERM"]
+
+
 @pytest.mark.parametrize("command, statuses", [
-    ([], ["0 success", "1 a negative verdict", "2 bad input or usage", "3 (verify --backend)"]),
-    (["train"], ["0 success", "2 bad input or usage"]),
-    (["run"], ["0 success", "2 bad input or usage"]),
+    ([], ["0 success", "1 a negative verdict", "2 bad input or usage", "3 (verify --backend)"]
+     + STOPPED),
+    (["train"], ["0 success", "2 bad input or usage"] + STOPPED),
+    (["run"], ["0 success", "2 bad input or usage"] + STOPPED),
     (["verify"], ["0 every value agrees", "1 the trace differs", "2 bad input or usage",
-                  "3 the backend failed"]),
-    (["golden"], ["0 all files agree", "1 check found a difference", "2 bad input"]),
+                  "3 the backend failed"] + STOPPED),
+    (["golden"], ["0 all files agree", "1 check found a difference", "2 bad input"] + STOPPED),
+    (["plot"], ["0 success", "2 bad input or usage"] + STOPPED),
+    (["article"], ["0 success"] + STOPPED),
+    (["explain"], ["0 success"] + STOPPED),
 ])
 def test_every_help_says_what_the_exit_statuses_mean(command, statuses):
     status, out, _ = run_cli(command + ["--help"])

@@ -113,3 +113,14 @@ def test_the_readme_counts_and_runtimes_are_true():
         pinned = json.load(f)["dependencies"]
     assert pinned["pyodide"] == "0.29.5"
     assert pinned["@micropython/micropython-webassembly-pyscript"] == "1.27.0"
+
+
+def test_the_spec_table_of_causes_is_the_cause_records():
+    # SPEC §6 is what a backend author reads; the records are what verify says
+    from ann_ref.oracle.causes import CAUSES, spec_table
+    with open(os.path.join(ROOT, "docs", "SPEC.md"), encoding="utf-8") as f:
+        section = f.read().split("\n## 6.", 1)[1].split("\n## 7.", 1)[0]
+    table = [line for line in section.splitlines() if line.startswith("|")]
+    assert "\n".join(table) + "\n" == spec_table(), \
+        "docs/SPEC.md §6: paste ann_ref.oracle.causes.spec_table() in place of the table"
+    assert [row.split("`")[1] for row in table[2:]] == [c.id for c in CAUSES]

@@ -15,7 +15,7 @@ import pytest
 from ann_ref.errors import FormatError
 from ann_ref.formats import validate
 from ann_ref.formats.reader import GOLDEN, SCENARIO, TRACE, Document, WrongKind
-from ann_ref.formats.writer import entry_line, write_document
+from ann_ref.formats.writer import EntryTemplate, write_document
 from helpers import GOLDEN as GOLDEN_DIR, assert_one_line_error, cli
 
 ARTICLE = os.path.join(GOLDEN_DIR, "article.json")
@@ -74,7 +74,7 @@ def test_entry_lines_are_what_json_dumps_writes():
         rows, cols = rng.randint(1, 4), rng.randint(1, 3)
         W = [[random_float(rng) for _ in range(cols)] for _ in range(rows)]
         b = random_float(rng)
-        assert entry_line(k, W, b) == reference_line(k, W, b)
+        assert EntryTemplate(rows, cols).line(k, W, b) == reference_line(k, W, b)
 
 
 @pytest.mark.parametrize("count", [0, 1, 255, 256, 257, 513])
@@ -355,3 +355,52 @@ def test_a_group_of_entries_is_judged_as_its_entries_one_by_one():
         assert got == expected, text
         taken += isinstance(got, list)
     assert taken > 200
+
+
+# --- behaviour that once changed with no test noticing --------------------------------
+
+def test_a_golden_file_whose_flag_has_no_note_is_refused():
+    doc = read_article()
+    doc["notes"] = {k: v for k, v in doc["notes"].items() if k != doc["flags"][0]}
+    with pytest.raises(FormatError) as e:
+        document(json.dumps(doc), GOLDEN)
+    assert str(e.value) == "doc.json: $.notes: flag %r has no note explaining it" % doc["flags"][0]
+
+
+def test_a_trace_shorter_than_its_scenario_is_bad_input_not_a_difference(tmp_path):
+    doc = read_article()
+    doc["trace"] = doc["trace"][:500]               # its scenario says 1000 iterations
+    short = tmp_path / "short.json"
+    short.write_text(json.dumps(doc))
+    status, out, err = cli("verify", ARTICLE, str(short))
+    assert_one_line_error(status, err, "short.json: $.trace: the trace has 500 entries; the "
+                          "scenario has 1000 iterations, so it needs 1001")
+    assert out == ""
+
+
+def test_the_writer_gives_every_nan_the_canonical_bits():
+    # a NaN of another sign and payload, as some CPUs make them
+    nan = struct.unpack("<d", struct.pack("<Q", 0xFFF8000000000123))[0]
+    out = io.StringIO()
+    write_document(out, {"format": "ann-ref-golden", "version": 1}, [([[nan]], -nan)])
+    entry = json.loads(out.getvalue())["trace"][0]
+    assert entry["bits"] == {"W": [["7ff8000000000000"]], "b": "7ff8000000000000"}
+    assert entry["W"] == [["nan"]] and entry["b"] == "nan"
+
+
+@pytest.mark.parametrize("where", ["top", "scenario", "bits"])
+def test_a_key_given_twice_is_refused_wherever_it_is(where):
+    # json.loads keeps the last of two keys; a reader here must not pick one silently
+    text = open(ARTICLE, encoding="utf-8").read()
+    if where == "top":
+        text = text.replace('\n"version": ', '\n"version": 1,\n"version": ', 1)
+        message = r"\$: duplicate key 'version'"
+    elif where == "scenario":
+        text = text.replace('"iterations": 1000', '"iterations": 1000, "iterations": 5', 1)
+        message = r"duplicate key 'iterations'"
+    else:
+        text = text.replace('"b": "3ff0000000000000"}, "iteration": 0}',
+                            '"b": "3ff0000000000000", "b": "0"}, "iteration": 0}', 1)
+        message = r"\$\.trace\[0\].*duplicate key 'b'"
+    with pytest.raises(FormatError, match=message):
+        document(text, GOLDEN)

@@ -35,15 +35,10 @@ def read_bytes(name):
         return f.read()
 
 
-def golden_tree():
-    """Every file under golden/ (its subfolders' too) and its bytes."""
-    out = {}
-    for folder, _, names in os.walk(GOLDEN_DIR):
-        for n in names:
-            path = os.path.join(folder, n)
-            with open(path, "rb") as f:
-                out[os.path.relpath(path, GOLDEN_DIR)] = f.read()
-    return out
+def golden_files():
+    """{path: bytes} of every file of golden/, its catalogues' folders included."""
+    return {os.path.relpath(os.path.join(d, n), GOLDEN_DIR): read_bytes(os.path.join(d, n))
+            for d, _, names in os.walk(GOLDEN_DIR) for n in names}
 
 
 def seeds():
@@ -442,7 +437,7 @@ def test_fuzz_command_lines_with_random_arguments_and_paths(tmp_path, monkeypatc
     that become relative paths)."""
     tmp = str(tmp_path)
     monkeypatch.chdir(tmp)
-    checkout = sorted(os.listdir(ROOT)), golden_tree()
+    checkout = sorted(os.listdir(ROOT)), golden_files()
     shutil.copytree(GOLDEN_DIR, os.path.join(tmp, "golden"))
     inputs, outputs, folders = places(tmp)
     full = os.path.exists("/dev/full") and stat.S_ISCHR(os.stat("/dev/full").st_mode)
@@ -464,7 +459,7 @@ def test_fuzz_command_lines_with_random_arguments_and_paths(tmp_path, monkeypatc
         statuses[status] = statuses.get(status, 0) + 1
         assert "Traceback" not in err
     assert os.path.islink(os.path.join(tmp, "full"))             # never replaced
-    assert (sorted(os.listdir(ROOT)), golden_tree()) == checkout
+    assert (sorted(os.listdir(ROOT)), golden_files()) == checkout
     assert not [n for n in os.listdir(tmp) if n.endswith(".tmp")]
     assert statuses.get(2, 0) > tries // 3 and statuses.get(0, 0) > 0, statuses
     print("%d command lines: exit statuses %s" % (tries, statuses))

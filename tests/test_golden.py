@@ -80,7 +80,7 @@ def test_write_removes_scenarios_taken_out_of_the_catalogue(copy_of_golden):
 
 
 def test_cli_golden_check_and_write(copy_of_golden):
-    every = sum(len(scenarios) for _, scenarios, _ in golden.catalogues())   # binary32/ too
+    every = sum(len(scenarios) for _, scenarios, _ in golden.catalogues())   # all folders
     status, out, _ = cli("golden", "check", "--dir", copy_of_golden)
     assert status == 0 and out == "%d golden files, all bytes equal; manifest agrees\n" % every
     with open(os.path.join(copy_of_golden, "long-run.json"), "r+b") as f:

@@ -11,7 +11,7 @@ import pytest
 
 from ann_ref.catalogue import golden
 from ann_ref.progress import progress
-from helpers import GOLDEN, ROOT, assert_one_line_error, cli, replace_in_file
+from helpers import GOLDEN, ROOT, assert_one_line_error, cli, interrupted, replace_in_file
 
 
 def test_verify_refuses_a_golden_file_that_its_manifest_disowns(copy_of_golden):
@@ -54,18 +54,16 @@ def make_old(folder):
 
 # golden write replaces each file in four file operations (temporary file created,
 # written, flushed and closed, renamed), the files in sorted order and the manifest last;
-# ANN_REF_KILL_AT=N stops it at the Nth.
+# tests/interrupted.py stops it at the Nth.
 OPERATIONS_PER_FILE = 4
 NAMES = sorted(golden.filename(s) for s in golden.SCENARIOS)
 ALL_OPERATIONS = OPERATIONS_PER_FILE * (len(NAMES) + 1)
 
 
 def interrupted_write(folder, at, signal_name):
-    p = subprocess.run([sys.executable, "-m", "ann_ref", "golden", "write", "--dir", folder],
-                       cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                       env=dict(os.environ, PYTHONPATH=ROOT, ANN_REF_KILL_AT=str(at),
-                                ANN_REF_KILL_SIGNAL=signal_name))
-    return p.returncode, p.stderr.decode()
+    status, _, err = interrupted(at, signal_name, "golden", "write", "--dir", folder,
+                                 stdout=subprocess.DEVNULL)
+    return status, err
 
 
 def kill_points():

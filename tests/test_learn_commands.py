@@ -104,7 +104,9 @@ def test_explain_ends_in_the_golden_traces_state(name, k):
     (["train", "--x", "[[0, 1]]", "--y", "[[0, 1, 1]]"], "y has 3 samples"),
     (["train", "--x", "[[0, 1]]", "--y", "[[0, 1]]", "-W", "1,2"], "W has 2 rows"),
     (["train", "--trace", "t.json", "--exp", "libm"], "not portable"),
-    (["train", "--trace", "no/such/folder/t.json"], "no such folder"),
+    (["train", "--trace", "no/such/folder/t.json"],
+     "ann-ref: no/such/folder/t.json: cannot be written: the folder no/such/folder does not "
+     "exist"),
 ])
 def test_bad_input_is_one_line_and_exit_status_2(tmp_path, args, needle):
     status, out, err = cli(*args, cwd=None if args[0] != "train" or "--trace" not in args

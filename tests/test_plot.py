@@ -122,7 +122,8 @@ def test_the_committed_article_svg_is_current(tmp_path):
 
 @pytest.mark.parametrize("args, needle", [
     (["plot"], "required: -o"),
-    (["plot", "-o", "/no/such/folder/x.svg"], "no such folder"),
+    (["plot", "-o", "/no/such/folder/x.svg"], "ann-ref: /no/such/folder/x.svg: cannot be "
+     "written: the folder /no/such/folder does not exist"),
     (["plot", "--at", "1,2000", "-o", "OUT"], "--at 2000"),
     (["plot", "--at", "a", "-o", "OUT"], "not whole numbers"),
     (["plot", "--at", "1,2,3,4,5", "-o", "OUT"], "1 to 4 iterations"),

@@ -61,13 +61,17 @@ def decode_png(data):
     return width, height, rows
 
 
-def render(svg_path, tmp_path):
+def render(svg_path, tmp_path, window=None):
+    """(root, pixels): the SVG as Chromium draws it in a window `window` pixels wide (by
+    default the drawing's own width), as high as the scaled drawing."""
     if BROWSER is None:
         if os.environ.get("ANN_REF_ALL_RUNTIMES"):
             pytest.fail("chromium is not installed (.ci/run installs it)")
         pytest.skip("chromium is not installed (apt-get install chromium)")
     root = ET.parse(svg_path).getroot()
-    width, height = int(root.get("width")), int(root.get("height"))
+    _, _, drawn_width, drawn_height = (int(v) for v in root.get("viewBox").split())
+    width = window or drawn_width
+    height = drawn_height * width // drawn_width
     png = tmp_path / "shot.png"
     command = [BROWSER, "--headless", "--disable-gpu", "--hide-scrollbars",
                "--force-device-scale-factor=1", "--window-size=%d,%d" % (width, height),
@@ -132,6 +136,18 @@ def test_the_articles_plot_as_chromium_draws_it(tmp_path, k, y, wrong, side):
         dy = 16 if cy > mid_y else -16
         shade = pixels[py + dy][px + dx]
         assert near(shade, SHADE_1 if side[j] else SHADE_0, 12), (k, j, shade)
+
+
+@pytest.mark.parametrize("window", [900, 600])
+def test_a_window_narrower_than_the_drawing_shows_all_of_it_scaled(tmp_path, window):
+    """The drawing is 960 units wide; a 900 px window used to cut off the fourth panel.
+    Every sample of every panel is where the scale puts it, in its target's colour."""
+    root, pixels = render(plot(tmp_path, "--at", "0,1,12,1000"), tmp_path, window)
+    scale = window / 960
+    for k in (0, 1, 12, 1000):
+        for j, (cx, cy) in enumerate(panel_samples(root, k)):
+            px, py = int(round(cx * scale)), int(round(cy * scale))
+            assert near(pixels[py][px], ORANGE if j == 3 else BLUE), (k, j, pixels[py][px])
 
 
 def test_the_xor_plot_shows_a_layer_that_cannot_separate(tmp_path):

@@ -89,8 +89,10 @@ def _bits(n):
 def _scenario(name, description, flags, variant, x, y, W, b, learning_rate, iterations):
     """A binary32 scenario: every number taken to binary32 here, so that the catalogue's
     numbers are the file's."""
-    return {"name": name, "description": description, "flags": ["binary32"] + flags,
-            "notes": NOTES, "precision": "binary32", "variant": variant, "x": _f32(x),
+    flags = ["binary32"] + flags
+    return {"name": name, "description": description, "flags": flags,
+            "notes": {f: NOTES[f] for f in flags}, "precision": "binary32",
+            "variant": variant, "x": _f32(x),
             "y": _f32(y), "W": _f32(W), "b": f32(b), "learning_rate": f32(learning_rate),
             "iterations": iterations}
 

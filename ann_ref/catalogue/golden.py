@@ -13,35 +13,48 @@ import os
 from ..formats.atomic import atomic_write, check_target, leftovers, temporary_name
 from . import exptable
 from .scenarios import NOTES, SCENARIOS
-from ..core.checks import problem
+from ..core.checks import layers as checked_layers, problem
 from ..errors import AnnRefError, FormatError, OutputError
 from ..formats.writer import write_document
-from .document import header as document_header, header_members, trajectory
+from .document import header as document_header, trajectory
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "ann-ref-golden-manifest"
-_CHECKOUT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                         "golden")
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_CHECKOUT = os.path.join(os.path.dirname(_PACKAGE), "golden")
+INSTALLED = os.path.join(_PACKAGE, "golden")     # setup.py installs the catalogue here
+
+
+def checkout_dir():
+    """golden/ of the checkout this package runs from, or None for an installed package."""
+    return _CHECKOUT if os.path.exists(os.path.join(_CHECKOUT, MANIFEST)) else None
 
 
 def default_dir():
-    """golden/ of the checkout this package runs from; for an installed package,
-    golden/ of the current folder."""
-    return _CHECKOUT if os.path.exists(os.path.join(_CHECKOUT, MANIFEST)) else "golden"
+    """The catalogue: golden/ of the checkout this package runs from, else the one
+    installed with the package."""
+    return checkout_dir() or INSTALLED
 
 
 def checked(s):
     """A catalogue scenario as the reader gives one: its inputs checked, as floats."""
+    if "layers" in s:
+        x, y, layers, a, n, variant = checked_layers(s["x"], s["y"], s["layers"],
+                                                     s["learning_rate"], s["iterations"],
+                                                     s["variant"])
+        return dict(s, x=x, y=y, layers=layers, learning_rate=a, iterations=n,
+                    variant=variant)
     x, y, W, b, a, n, variant = problem(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
                                         s["iterations"], s["variant"])
     return dict(s, x=x, y=y, W=W, b=b, learning_rate=a, iterations=n, variant=variant)
 
 
 def render(s):
-    """The bytes of one golden file."""
+    """The bytes of one golden file (its notes: the scenario's own, or the article
+    catalogue's)."""
     c = checked(s)
-    notes = s.get("notes") or NOTES            # a catalogue's own notes (binary32), or these
-    head = document_header(c, s["description"], s["flags"], {f: notes[f] for f in s["flags"]})
+    notes = s.get("notes") or {f: NOTES[f] for f in s["flags"]}
+    head = document_header(c, s["description"], s["flags"], notes)
     out = io.StringIO()
     write_document(out, head, trajectory(c))
     return out.getvalue().encode("utf-8")
@@ -227,14 +240,15 @@ def writable(directory, names):
         os.makedirs(directory, exist_ok=True)
     except OSError as e:
         raise OutputError(directory, e.strerror or str(e))
-    for name in names:
-        check_target(os.path.join(directory, name))
     probe = temporary_name(os.path.join(directory, MANIFEST))
     try:
         os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
         os.remove(probe)
-    except OSError as e:
-        raise OutputError(directory, "%s (creating a file in it)" % (e.strerror or e))
+    except OSError as e:                  # worded as check_target words it for a file
+        raise OutputError(directory, "no new file can be created in it (%s)"
+                          % (e.strerror or e))
+    for name in names:
+        check_target(os.path.join(directory, name))
 
 
 def write(directory, scenarios=SCENARIOS, tables=(exptable, exptable.EXP32)):

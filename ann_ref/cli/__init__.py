@@ -7,35 +7,40 @@ import json
 import os
 import signal
 import sys
+import traceback
 
 from .. import __version__
-from ..errors import AnnRefError, UsageError
+from ..errors import AnnRefError, InternalError, UsageError, crash_summary
 from . import article, explain, golden, plot, probe, run, train, verify
 from .options import PROG, Parser
 
 COMMANDS = (train, run, verify, probe, golden, article, explain, plot)
 
 # What each command's exit status means, shown at the end of its --help (and in the
-# README): 0 success, 1 a negative verdict, 2 bad input; verify adds 3.
+# README): 0 success, 1 a negative verdict, 2 bad input; verify adds 3; every command 4
+# for a bug of its own, and 130 and 143 when stopped by SIGINT (Ctrl-C) or SIGTERM.
+INTERNAL = 4
+STOPPED = ("4 an internal error: a bug in ann-ref, not in the input (one line on stderr; "
+           "ANN_REF_DEBUG=1 adds the traceback); 130 or 143 stopped by Ctrl-C or SIGTERM.")
 EXIT_STATUSES = {
     None: "Exit status: 0 success; 1 a negative verdict (verify: the trace differs; golden "
           "check: a file differs); 2 bad input or usage (one line on stderr); 3 (verify "
-          "--backend) the backend failed.",
-    "train": "Exit status: 0 success; 2 bad input or usage (one line on stderr).",
+          "--backend) the backend failed; " + STOPPED,
+    "train": "Exit status: 0 success; 2 bad input or usage (one line on stderr); " + STOPPED,
     "run": "Exit status: 0 success; 2 bad input or usage, or an output that cannot be "
-           "written (one line on stderr; nothing is written).",
+           "written (one line on stderr; nothing is written); " + STOPPED,
     "verify": "Exit status: 0 every value agrees; 1 the trace differs; 2 bad input or usage "
               "(a file that cannot be read as the format says); 3 the backend failed (did "
               "not start, crashed, timed out, exceeded its output limit, or wrote something "
-              "that is not a trace).",
+              "that is not a trace); " + STOPPED,
     "probe": "Exit status: 0 every part conforms; 1 a part departs, or an experiment did not "
-             "run; 2 bad input or usage (one line on stderr).",
+             "run; 2 bad input or usage (one line on stderr); " + STOPPED,
     "golden": "Exit status: 0 all files agree (check) or were written (write); 1 check found "
-              "a difference; 2 bad input or usage (one line on stderr).",
-    "article": "Exit status: 0 success; 2 bad input or usage (one line on stderr).",
-    "explain": "Exit status: 0 success; 2 bad input or usage (one line on stderr).",
+              "a difference; 2 bad input or usage (one line on stderr); " + STOPPED,
+    "article": "Exit status: 0 success; 2 bad input or usage (one line on stderr); " + STOPPED,
+    "explain": "Exit status: 0 success; 2 bad input or usage (one line on stderr); " + STOPPED,
     "plot": "Exit status: 0 success; 2 bad input or usage, or an output that cannot be "
-            "written (one line on stderr; nothing is written).",
+            "written (one line on stderr; nothing is written); " + STOPPED,
 }
 
 
@@ -81,7 +86,7 @@ def main(argv=None, out=None):
         return status
     except UsageError as e:               # already names the command
         sys.stderr.write("%s\n" % e)
-        if argv is not None and "--json" in argv or argv is None and "--json" in sys.argv:
+        if _wants_json(argv):
             out.write('{"error": %s, "status": 2}\n' % json.dumps(str(e)))   # verify --json
         return 2
     except AnnRefError as e:              # names the file and the place in it
@@ -104,3 +109,17 @@ def main(argv=None, out=None):
     except RecursionError:                # a command line nested beyond Python's stack
         sys.stderr.write("%s: the input is nested too deeply\n" % PROG)
         return 2
+    except Exception as e:                # a bug of ours: its own status, never 1 or 2
+        details = e.details if isinstance(e, InternalError) else traceback.format_exc()
+        summary = str(e) if isinstance(e, InternalError) else crash_summary(e)
+        if os.environ.get("ANN_REF_DEBUG") and details:
+            sys.stderr.write(details.rstrip("\n") + "\n")
+        message = "internal error (a bug in ann-ref, not in the input): %s" % summary
+        sys.stderr.write("%s: %s\n" % (PROG, " ".join(message.split())))
+        if _wants_json(argv):
+            out.write('{"error": %s, "status": %d}\n' % (json.dumps(message), INTERNAL))
+        return INTERNAL
+
+
+def _wants_json(argv):
+    return "--json" in (sys.argv if argv is None else argv)

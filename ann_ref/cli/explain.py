@@ -1,5 +1,6 @@
 """`ann-ref explain`: every number one iteration computes, as a table."""
 from ..core.model import THRESHOLD
+from ..catalogue.layers import named
 from ..errors import UsageError
 from ..learn import scenario
 from ..learn.run import Run
@@ -14,7 +15,8 @@ def add_parser(sub):
                        "exp(−z), s, y_pred, the error, dW, db and the new W and b, for the "
                        "article's example or the scenario of SCENARIO.json.")
     p.add_argument("scenario", metavar="SCENARIO.json", nargs="?",
-                   help="a scenario, golden or trace file (default: the article's example)")
+                   help="a scenario, golden or trace file, or a golden scenario's name "
+                   "such as xor (default: the article's example)")
     p.add_argument("-k", "--iteration", type=positive, default=1, metavar="K",
                    help="the iteration to show, 1 for the first update (default: 1)")
     p.add_argument("--bits", action="store_true",
@@ -23,12 +25,18 @@ def add_parser(sub):
 
 
 def run_command(args, out):
-    s = scenario.article() if args.scenario is None else scenario.read(args.scenario)
+    s = scenario.article() if args.scenario is None else (named(args.scenario) or
+                                                           scenario.read(args.scenario))
     k = args.iteration
     if k > s["iterations"]:
         raise UsageError("%s explain: --iteration %d, but %s runs %d iterations"
                          % (PROG, k, args.scenario or "the article's example", s["iterations"]))
-    for line in explain(s, k, args.bits, args.scenario):
+    if "layers" in s:                        # a network of layers (docs/SPEC.md §9)
+        from ..learn.network import explain as explain_network
+        lines = explain_network(s, k, args.bits, args.scenario)
+    else:
+        lines = explain(s, k, args.bits, args.scenario)
+    for line in lines:
         out.write(line + "\n")
     return 0
 

@@ -1,5 +1,7 @@
 """`ann-ref golden check|write`: regenerate the golden files and compare, or rewrite them."""
 from ..catalogue import golden
+from ..errors import UsageError
+from .options import PROG
 
 SHOWN_PROBLEMS = 20                       # golden check lists at most this many
 
@@ -13,12 +15,15 @@ def add_parser(sub):
     p.add_argument("action", choices=["check", "write"])
     p.add_argument("--dir", default=None, metavar="DIR",
                    help="the golden folder (default: golden/ of the checkout ann_ref runs "
-                   "from, else ./golden)")
+                   "from, else, for check, the catalogue installed with the package)")
     p.set_defaults(handler=run_command)
 
 
 def run_command(args, out):
     directory = golden.default_dir() if args.dir is None else args.dir
+    if args.action == "write" and args.dir is None and golden.checkout_dir() is None:
+        raise UsageError("%s golden write: the catalogue installed with the package is not "
+                         "rewritten; give the folder to write with --dir" % PROG)
     if args.action == "write":
         count, changed = golden.write_all(directory)
         out.write("%d golden files written to %s; %d changed%s\n" % (

@@ -1,11 +1,11 @@
 """What every command shares: the program's name, the parser that reports a bad command
 line in one line, and the types of the options."""
 import argparse
-import json
 import sys
 
 from ..core.numbers import shown
-from ..errors import UsageError
+from ..errors import FormatError, UsageError
+from ..formats.jsonstream import loads
 
 PROG = "ann-ref"
 
@@ -27,8 +27,13 @@ class Parser(argparse.ArgumentParser):
 NON_FINITE = {"inf": float("inf"), "-inf": float("-inf"), "nan": float("nan")}
 
 
-def _refuse_constant(name):
-    raise ValueError(name)
+def json_value(text):
+    """JSON on the command line, read as the files are (no NaN or Infinity tokens, the
+    same nesting limit on every interpreter); ValueError if it is not."""
+    try:
+        return loads(text)
+    except FormatError as e:
+        raise ValueError(e.reason)
 
 
 def _value(text):
@@ -40,7 +45,7 @@ def _value(text):
     if digits.isdigit() and len(digits) > 309:      # beyond 1.8e308, however it is read
         raise argparse.ArgumentTypeError("%s is too large for binary64" % shown(text, 20))
     try:
-        v = json.loads(text, parse_constant=_refuse_constant)
+        v = json_value(text)
     except ValueError:
         v = None
     if type(v) not in (int, float):
@@ -62,8 +67,8 @@ def matrix(text):
     if not text.lstrip().startswith("["):
         return [[_value(e)] for e in text.split(",")]   # a column: one weight per feature
     try:
-        v = json.loads(text, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError):
+        v = json_value(text)
+    except ValueError:
         raise argparse.ArgumentTypeError("%s is not a JSON matrix (inf, -inf and nan are "
                                          "written as the strings \"inf\", \"-inf\", \"nan\")"
                                          % shown(text))

@@ -3,8 +3,9 @@ import argparse
 import os
 
 from ..core.model import VARIANTS
+from ..catalogue.layers import named
 from ..errors import UsageError
-from ..formats.atomic import replacing
+from ..formats.atomic import check_target, replacing
 from ..learn import figures, scenario
 from .options import PROG, count
 
@@ -29,6 +30,15 @@ def add_parser(sub):
     p.set_defaults(handler=run_command)
 
 
+def _svg_suffix(path):
+    """A name ending in another format's suffix (x.png, x.pdf) asks for what plot does
+    not write: refused. No suffix, or .svg, is fine."""
+    suffix = os.path.splitext(os.path.basename(path))[1]
+    if suffix and suffix.lower() != ".svg":
+        raise UsageError("%s plot: -o %s: plot writes SVG, not %s; give a name ending in "
+                         ".svg" % (PROG, path, suffix))
+
+
 def iterations(text):
     try:
         ks = [int(part) for part in text.split(",")]
@@ -41,27 +51,23 @@ def iterations(text):
 
 
 def run_command(args, out):
-    s = scenario.article() if args.scenario is None else scenario.read(args.scenario)
+    _svg_suffix(args.output)
+    check_target(args.output)           # before any work, as every command's output
+    s = scenario.article() if args.scenario is None else (named(args.scenario) or
+                                                           scenario.read(args.scenario))
     if args.iterations is not None or args.variant is not None:
         s = dict(s, iterations=s["iterations"] if args.iterations is None else args.iterations,
                  variant=args.variant or s["variant"])
     if args.at and max(args.at) > s["iterations"]:
         raise UsageError("%s plot: --at %d, but the training has %d iterations"
                          % (PROG, max(args.at), s["iterations"]))
-    if not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
-        raise UsageError("%s plot: -o %s: no such folder" % (PROG, args.output))
     if args.scenario is None:
         title = ("the article's example (AND)" if scenario.is_article(s)
                  else "the article's data (AND)")
     else:
         title = "scenario %s (%s)" % (s["name"], os.path.basename(args.scenario))
     text = figures.figure(s, title, sorted(set(args.at)) if args.at else None)
-    try:
-        with replacing(args.output) as f:
-            f.write(text)
-    except OSError as e:
-        raise UsageError("%s plot: -o %s: %s" % (PROG, args.output, e.strerror or e))
-    reason = figures.boundary_problem(s)
-    out.write("wrote %s: %s\n" % (args.output, "W and b, and the loss; " + reason if reason
-                                  else "the decision boundary, W and b, and the loss"))
+    with replacing(args.output) as f:
+        f.write(text)
+    out.write("wrote %s: %s\n" % (args.output, figures.contents(s)))
     return 0

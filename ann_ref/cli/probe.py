@@ -2,7 +2,7 @@
 import json
 
 from ..errors import UsageError
-from .options import PROG, positive
+from .options import PROG
 
 
 def add_parser(sub):

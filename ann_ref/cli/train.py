@@ -2,7 +2,6 @@
 along the way, how many samples it gets wrong and its loss; optionally its trace."""
 import argparse
 import json
-import os
 from collections import OrderedDict
 
 from .. import __version__
@@ -12,14 +11,16 @@ from ..core.bits import hex_bits
 from ..core.datasets import ARTICLE, GATES, X_GATES
 from ..core.libm import LIBM
 from ..core.model import VARIANTS
+from ..core.numbers import shown as quoted
 from ..core.training import states
 from ..errors import UsageError
-from ..formats.atomic import replacing
+from ..formats.atomic import check_target, replacing
 from ..formats.writer import number as json_number, scenario_object, write_document
 from ..learn import scenario
 from ..learn.loss import assess, outputs
 from ..learn.show import number as shown
-from .options import PROG, count, matrix, number, positive
+from ..progress import progress
+from .options import PROG, count, json_value, matrix, number, positive
 
 
 def add_parser(sub):
@@ -72,10 +73,10 @@ def add_parser(sub):
 
 def json_matrix(text):
     try:
-        return json.loads(text)
+        return json_value(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("%r is not a JSON matrix such as [[0, 1], [1, 0]]"
-                                         % text)
+        raise argparse.ArgumentTypeError("%s is not a JSON matrix such as [[0, 1], [1, 0]]"
+                                         % quoted(text))
 
 
 def _fail(message):
@@ -95,6 +96,9 @@ def chosen(args):
         _fail("--trace writes the reference's trace; --exp libm is not portable")
     if args.scenario is not None:
         base = scenario.read(args.scenario)
+        if "layers" in base:
+            _fail("%s is a network of layers: 'ann-ref run' writes its trace, 'ann-ref "
+                  "explain' and 'ann-ref plot' show it" % args.scenario)
         title = "scenario %s of %s" % (base["name"], args.scenario)
     elif own:
         base = {"name": "your-data", "x": args.x, "y": args.y, "b": 0, "W": _zeros(args)}
@@ -131,9 +135,14 @@ def _zeros(args):
 
 
 def run_command(args, out):
+    if args.bits and args.json:
+        _fail("--bits changes the --every table; --json lines always give both the decimals "
+              "and the bits")
+    if args.bits and not args.every:
+        _fail("--bits changes the --every table: give --every K too")
     s, title = chosen(args)
-    if args.trace and not os.path.isdir(os.path.dirname(os.path.abspath(args.trace))):
-        _fail("--trace %s: no such folder" % args.trace)
+    if args.trace is not None:
+        check_target(args.trace)        # before any work, as every command's output
     A = LIBM if args.exp == "libm" else BINARY64
     x, y, n = s["x"], s["y"], s["iterations"]
     every = args.every or (1 if args.json else None)
@@ -144,30 +153,49 @@ def run_command(args, out):
         for line in scenario.describe(s):
             out.write(line + "\n")
     table = Table(s, args.bits, out) if every and not args.json else None
-    seen = {"final": (s["W"], s["b"])}
+    seen = {"final": (s["W"], s["b"]), "assessed": (None, None)}
     trajectory = states(x, y, s["W"], s["b"], s["learning_rate"], n, s["variant"], A)
 
-    def watched():
-        for k, (W_k, b_k) in enumerate(trajectory):
-            seen["final"] = (W_k, b_k)
-            if every and (k % every == 0 or k == n):
-                wrong, loss = assess(x, y, W_k, b_k, A)
-                if args.json:
-                    out.write(json_line(k, wrong, loss, W_k, b_k) + "\n")
-                else:
-                    table.row(k, wrong, loss, W_k, b_k)
-            yield W_k, b_k
+    def show(k, W_k, b_k):
+        if seen["assessed"][0] is not W_k:          # a repeated state is assessed once
+            seen["assessed"] = (W_k, assess(x, y, W_k, b_k, A))
+        wrong, loss = seen["assessed"][1]
+        if args.json:
+            out.write(json_line(k, wrong, loss, W_k, b_k) + "\n")
+        else:
+            table.row(k, wrong, loss, W_k, b_k)
 
-    if args.trace:
+    def watched(every_state):
+        """The states, shown in the table when due. Once an update leaves the state
+        unchanged, states() yields the very same objects again, and every later state is
+        that one: the rest is yielded only if every_state, and the due rows are shown
+        without computing anything."""
+        previous = None
+        for k, state in enumerate(trajectory):
+            if previous is not None and state[0] is previous[0] and state[1] is previous[1]:
+                if every_state:
+                    for j in range(k, n + 1):
+                        if every and (j % every == 0 or j == n):
+                            show(j, *state)
+                        yield state
+                elif every:
+                    for j in range(-(-k // every) * every, n + 1, every):
+                        show(j, *state)
+                    if n % every:
+                        show(n, *state)
+                return
+            previous = seen["final"] = state
+            if every and (k % every == 0 or k == n):
+                show(k, *state)
+            yield state
+
+    if args.trace is not None:
         head = header_members(scenario_object(s["name"], s["variant"], x, y, s["W"], s["b"],
                                               s["learning_rate"], n))
-        try:
-            with replacing(args.trace) as t:
-                write_document(t, head, watched())
-        except OSError as e:
-            _fail("--trace %s: %s" % (args.trace, e.strerror or e))
+        with replacing(args.trace) as t:
+            write_document(t, head, progress(watched(True), n))
     else:
-        for _ in watched():
+        for _ in watched(False):
             pass
     if not args.json:
         summary(out, s, seen["final"], trajectory.settled, A, args.trace)

@@ -27,8 +27,10 @@ def add_parser(sub):
         "how many iterations each reproduces. With a folder instead of GOLDEN.json, every "
         "golden file in it is checked against --backend, one line per file and a total. "
         + EXIT_STATUSES)
-    p.add_argument("golden", metavar="GOLDEN.json",
-                   help="a golden file, or a folder of them (then --backend is needed)")
+    p.add_argument("golden", metavar="GOLDEN.json", nargs="?",
+                   help="a golden file, or a folder of them (then --backend is needed); "
+                   "with --backend and no GOLDEN.json, the catalogue: golden/ of the "
+                   "checkout, or the one installed with the package")
     p.add_argument("trace", metavar="TRACE.json", nargs="?",
                    help="the trace to check: the golden format (scenario optional; only "
                    "bits are compared) or JSON lines, each with 'iteration' and 'bits'")
@@ -40,21 +42,21 @@ def add_parser(sub):
                    help="start the backend once and give it one scenario per line on "
                    "stdin; it answers each with its trace as JSON lines followed by the "
                    "line {\"end\": true} (golden/README.md, 'Checking the whole catalogue')")
-    p.add_argument("-j", "--jobs", type=positive, default=1, metavar="N",
+    p.add_argument("-j", "--jobs", type=positive, metavar="N",
                    help="with a folder: check N files at a time (N backend processes)")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object instead of the report (for bad input too: "
                    "{\"error\": ...}, with the same exit status)")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+    p.add_argument("--timeout", type=float, metavar="SECONDS",
                    help="stop the backend after this long, per scenario (default: 60)")
-    p.add_argument("--max-output", type=positive, default=512 * 1024 * 1024,
+    p.add_argument("--max-output", type=positive,
                    metavar="BYTES", help="stop the backend once it has written this much "
                    "for one scenario (default: 512 MiB)")
     p.add_argument("--max-ulp", type=count, default=0, metavar="N",
                    help="accept values within N ULPs of the golden ones and report the "
                    "largest distance; a wrong sign of zero is never accepted (default: 0, "
                    "every bit equal)")
-    p.add_argument("--max-lines", type=positive, default=20, metavar="N",
+    p.add_argument("--max-lines", type=positive, metavar="N",
                    help="at most N lines of report (default: 20); every consistent cause "
                    "is kept, in one line if need be")
     p.set_defaults(handler=run_command)
@@ -85,12 +87,45 @@ def _json(out, obj):
     out.write(json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n")
 
 
+def _fail(message):
+    raise UsageError("%s verify: %s" % (PROG, message))
+
+
+def _options(args, folder):
+    """Refuse an option that would do nothing here, in one line; then fill in the
+    defaults."""
+    from ..oracle import backend
+    from ..oracle.compare import DEFAULT_LINES
+    if args.backend is None:
+        for given, name in ((args.batch, "--batch"), (args.jobs, "-j"),
+                            (args.timeout, "--timeout"), (args.max_output, "--max-output")):
+            if given:
+                _fail("%s is for a backend: it does nothing without --backend CMD" % name)
+    if args.jobs is not None and not folder:
+        _fail("-j checks the files of a folder in parallel; give a folder of golden files")
+    if args.max_lines is not None and (args.json or folder):
+        _fail("--max-lines caps the report of one file in text; it does nothing with %s"
+              % ("--json" if args.json else "a folder (one line per file)"))
+    if args.timeout is not None and not args.timeout > 0:
+        _fail("--timeout must be a positive number of seconds")
+    args.jobs = args.jobs or 1
+    args.timeout = backend.DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+    args.max_output = args.max_output or backend.DEFAULT_MAX_BYTES
+    args.max_lines = args.max_lines or DEFAULT_LINES
+
+
 def _run(args, out):
     from ..oracle import backend
     from ..oracle.batch import judge, scenario_bytes, totals, verify_folder
-    if not args.timeout > 0:
-        raise UsageError("%s verify: --timeout must be a positive number of seconds" % PROG)
-    if os.path.isdir(args.golden):
+    if args.golden is None:
+        if args.backend is None:
+            raise UsageError("%s verify: give a GOLDEN.json file and a TRACE.json, or "
+                             "--backend CMD (then the whole catalogue is checked)" % PROG)
+        from ..catalogue.golden import default_dir
+        args.golden = default_dir()
+    folder = os.path.isdir(args.golden)
+    _options(args, folder)
+    if folder:
         if args.backend is None or args.trace is not None:
             raise UsageError("%s verify: a folder of golden files is checked against "
                              "--backend CMD (and no TRACE)" % PROG)
@@ -120,8 +155,10 @@ def _run(args, out):
                 session = backend.Session(args.backend, args.timeout, args.max_output)
                 try:
                     trace = session.trace(scenario_line(args.golden))
-                finally:
-                    session.close()
+                except BaseException:
+                    session.close(kill=True)
+                    raise
+                session.close()
             else:
                 trace = backend.run(args.backend, data, args.timeout, args.max_output)
         except backend.BackendError as e:
@@ -132,7 +169,7 @@ def _run(args, out):
         lab = Lab(args.backend, args.batch, args.timeout, args.max_output)
     try:
         result = judge(args.golden, trace, label, args.max_ulp, errors=False,
-                       show_progress=not args.json, lab=lab)
+                       show_progress=not args.json, max_lines=args.max_lines, lab=lab)
     except FormatError as e:
         if args.backend is None:
             raise
@@ -146,10 +183,8 @@ def _run(args, out):
             lab.close()
         if args.backend is not None:
             os.remove(trace)
-    report = result.report
     if args.json:
         _json(out, result.obj)
     else:
-        from ..oracle.report import text
-        out.write(text(report, args.max_lines))
+        out.write(result.text)
     return result.status

@@ -11,7 +11,9 @@ unit (a column), and the error is carried back through the layers above. The ste
 the same for both: forward(), backward(), then the update.
 
 PARTS names every part. Whatever needs another step — the learner tools, the diagnosis,
-a backend's mistakes — replaces some of them (dict(PARTS, s=...)) and composes the rest.
+a backend's mistakes — replaces some of them (dict(PARTS, s=...)) and composes the rest;
+`parts` may also be a list of such dicts, one per layer, for a step that departs in one
+layer only (y_pred and e are the output layer's, the last dict's).
 """
 from .matrix import add_bias, dot, total, transpose
 
@@ -96,29 +98,37 @@ PARTS = {"z": weighted_sum, "t": exponential, "s": sigmoid, "y_pred": predict,
 
 # --- the step ----------------------------------------------------------------------
 
+def by_layer(parts, count):
+    """The parts of each of count layers: one dict for all, or a list of one per layer."""
+    return parts if type(parts) is list else [parts] * count
+
+
 def forward(A, layers, x, parts=PARTS):
     """Forward propagation: (z, t, s) of every layer, s feeding the next one."""
     passes = []
     s = x
-    for W, b in layers:
-        z = parts["z"](A, W, b, s)                    # z = Wᵀ·x + b
-        t = parts["t"](A, z)                          # e^(−z)
-        s = parts["s"](A, z, t)                       # s = 1 / (1 + e^(−z))
+    for (W, b), p in zip(layers, by_layer(parts, len(layers))):
+        z = p["z"](A, W, b, s)                        # z = Wᵀ·x + b
+        t = p["t"](A, z)                              # e^(−z)
+        s = p["s"](A, z, t)                           # s = 1 / (1 + e^(−z))
         passes.append((z, t, s))
     return passes
 
 
 def backward(A, layers, x, passes, e, m, parts=PARTS):
-    """Backpropagation from the output layer down: (e, dW, db) of every layer."""
+    """Backpropagation from the output layer down: (e, dW, db) of every layer. Every
+    layer's W is the old one: no update is made before every gradient is known."""
     grads = [None] * len(layers)
+    each = by_layer(parts, len(layers))
     for l in range(len(layers) - 1, -1, -1):
         W, b = layers[l]
+        p = each[l]
         below = passes[l - 1][2] if l else x          # this layer's input
-        dW = parts["dW"](A, below, e, m)              # dW = x·eᵀ / m
-        db = parts["db"](A, e, m, type(b) is not list)   # db = Σe / m
+        dW = p["dW"](A, below, e, m)                  # dW = x·eᵀ / m
+        db = p["db"](A, e, m, type(b) is not list)    # db = Σe / m
         grads[l] = (e, dW, db)
         if l:
-            e = parts["back"](A, W, e, below)         # the error of the layer below
+            e = p["back"](A, W, e, below)             # the error of the layer below
     return grads
 
 
@@ -127,13 +137,15 @@ def step(A, x, y, layers, a, variant=THRESHOLD, parts=PARTS, keep=False):
     backpropagation, then every layer updated from its old weights. The new layers;
     with keep, also a dict of every intermediate (lists by layer, y_pred and m)."""
     m = A.of(len(x[0]))                               # m = x.shape[1]
-    passes = forward(A, layers, x, parts)
+    each = by_layer(parts, len(layers))
+    passes = forward(A, layers, x, each)
     s = passes[-1][2]
-    y_pred = parts["y_pred"](A, s)                    # y_pred = s ≥ 0.5
-    e = parts["e"](A, y_pred if variant == THRESHOLD else s, y)   # y_pred − y, or s − y
-    grads = backward(A, layers, x, passes, e, m, parts)
-    new = [(parts["update"](A, W, a, dW), parts["update"](A, b, a, db))   # W − a·dW,
-           for (W, b), (_, dW, db) in zip(layers, grads)]               # b − a·db
+    out = each[-1]                                    # the output layer's parts
+    y_pred = out["y_pred"](A, s)                      # y_pred = s ≥ 0.5
+    e = out["e"](A, y_pred if variant == THRESHOLD else s, y)   # y_pred − y, or s − y
+    grads = backward(A, layers, x, passes, e, m, each)
+    new = [(p["update"](A, W, a, dW), p["update"](A, b, a, db))   # W − a·dW, b − a·db
+           for (W, b), (_, dW, db), p in zip(layers, grads, each)]
     if not keep:
         return new
     return new, {"z": [p[0] for p in passes], "t": [p[1] for p in passes],

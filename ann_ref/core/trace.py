@@ -6,7 +6,7 @@ Where float is not binary64 (a single-precision MicroPython build) the scenario 
 softfloat.Binary64 instead, with the same bits; `software=True` asks for it anywhere."""
 from .arithmetic import BINARY64
 from .bits import binary64
-from .training import states
+from .training import network_states, states
 
 
 def arithmetic(software=None):
@@ -29,12 +29,26 @@ def inputs(bits, A=BINARY64):
 
 
 def trace_bits(scenario, software=None):
-    """(W bits, b bits) for iterations 0..N of a scenario object (as in a golden file).
+    """(W bits, b bits) for iterations 0..N of a scenario object (as in a golden file);
+    for a layered network (docs/SPEC.md §9), [{"W": W bits, "b": b bits}, ...] as its
+    trace entries' "bits"."layers" hold them.
 
     software: None (the default) computes in binary64 in software only where float is
     not binary64; True always (slow: for tests and comparisons); False never."""
     A = arithmetic(software)
-    x, y, W, b, a = inputs(scenario["bits"], A)
+    bits, n, variant = scenario["bits"], scenario["iterations"], scenario["variant"]
     hex_of = A.hex_bits
-    for W_k, b_k in states(x, y, W, b, a, scenario["iterations"], scenario["variant"], A):
-        yield [[hex_of(v) for v in row] for row in W_k], hex_of(b_k)
+
+    def hexes(M):
+        return [[hex_of(v) for v in row] for row in M]
+    if "layers" in bits:
+        def numbers(M):
+            return [[A.from_hex(h) for h in row] for row in M]
+        layers = [(numbers(l["W"]), numbers(l["b"])) for l in bits["layers"]]
+        for state in network_states(numbers(bits["x"]), numbers(bits["y"]), layers,
+                                    A.from_hex(bits["learning_rate"]), n, variant, A):
+            yield [{"W": hexes(W), "b": hexes(b)} for W, b in state]
+        return
+    x, y, W, b, a = inputs(bits, A)
+    for W_k, b_k in states(x, y, W, b, a, n, variant, A):
+        yield hexes(W_k), hex_of(b_k)

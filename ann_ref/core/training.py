@@ -3,7 +3,7 @@
 State k is the network after k updates; state 0 is the initial one.
 """
 from .arithmetic import BINARY64
-from .fast import stepper
+from .fast import network_stepper, stepper
 from .model import THRESHOLD, step
 
 
@@ -53,7 +53,13 @@ def states(x, y, W, b, a, iterations, variant=THRESHOLD, A=BINARY64):
 
 
 def network_states(x, y, layers, a, iterations, variant=THRESHOLD, A=BINARY64):
-    """The layers [(W, b), ...] 0..iterations of a network of any depth, a Trajectory."""
-    def next_state(layers):
-        return step(A, x, y, layers, a, variant)
+    """The layers [(W, b), ...] 0..iterations of a network of any depth (docs/SPEC.md
+    §9, each b a column), for numbers of A already checked, as a Trajectory: fast.py's
+    network step, model.step's bits. (§9 is the logistic variant; the threshold one,
+    which it does not define, is model.step's.)"""
+    if variant == THRESHOLD:
+        def next_state(layers):
+            return step(A, x, y, layers, a, variant)
+    else:
+        next_state = network_stepper(A, x, y, a)
     return Trajectory(next_state, layers, iterations, A.key)

@@ -7,7 +7,6 @@ computed or written, so a bad output path costs nothing and leaves nothing behin
 import contextlib
 import io
 import os
-import signal
 
 from ..errors import OutputError
 
@@ -41,7 +40,10 @@ def leftovers(directory, names):
 
 
 def check_target(path):
-    """OutputError unless path names a regular file, or nothing, in an existing folder."""
+    """OutputError unless path names a regular file, or nothing, in an existing folder
+    that takes new files (the new version is written beside the old one, then renamed).
+    Every command checks its output paths here, so each kind of problem has one
+    wording."""
     if not path:
         raise OutputError(path, "the output path is empty")
     if os.path.isdir(path):
@@ -53,6 +55,20 @@ def check_target(path):
     if not os.path.isdir(folder):
         raise OutputError(path, ("%s is not a folder" if os.path.exists(folder) else
                                  "the folder %s does not exist") % os.path.dirname(path))
+    probe = temporary_name(path)
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:               # this process's own: it can create files there
+        return
+    except OSError as e:
+        raise OutputError(path, _no_new_file(path, e))
+    os.remove(probe)
+
+
+def _no_new_file(path, e):
+    """Why the temporary file beside path could not be created: its folder's fault."""
+    return "no new file can be created in its folder %s (%s)" % (
+        os.path.dirname(path) or ".", _reason(e))
 
 
 def _reason(e):
@@ -77,19 +93,15 @@ def replacing(path, binary=False):
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
         except OSError as e:
-            raise OutputError(path, "%s (creating %s)" % (_reason(e), temporary))
+            raise OutputError(path, _no_new_file(path, e))
         try:
-            file_operation()
             with io.open(fd, "wb" if binary else "w", **({} if binary else
                          {"encoding": "utf-8", "newline": "\n"})) as f:
                 yield f
-                file_operation()
                 f.flush()
                 os.fsync(f.fileno())
-            file_operation()
             os.chmod(temporary, mode)         # whatever the umask made of it
             os.replace(temporary, path)
-            file_operation()
         except OSError as e:
             if getattr(e, "filename", None) not in (None, temporary, path):
                 raise                         # another file's error, from the block
@@ -106,27 +118,3 @@ def atomic_write(path, data):
     """Replace path by the bytes data."""
     with replacing(path, binary=True) as f:
         f.write(data)
-
-
-# --- a hook for the interruption tests ----------------------------------------------------
-# ANN_REF_KILL_AT=N makes the process send itself ANN_REF_KILL_SIGNAL (KILL, or TERM) at
-# its Nth file operation (a temporary file created, written, flushed, renamed), so that a
-# test interrupts a write at chosen points instead of at measured times.
-
-def _kill_point():
-    try:
-        return int(os.environ.get("ANN_REF_KILL_AT", "0"))
-    except ValueError:
-        return 0
-
-
-_KILL_AT = _kill_point()
-_operations = [0]
-
-
-def file_operation():
-    if _KILL_AT:
-        _operations[0] += 1
-        if _operations[0] == _KILL_AT:
-            name = os.environ.get("ANN_REF_KILL_SIGNAL", "KILL")
-            os.kill(os.getpid(), signal.SIGTERM if name == "TERM" else signal.SIGKILL)

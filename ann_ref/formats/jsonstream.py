@@ -13,6 +13,11 @@ line; an element is read whole however long it is. A value that does not decode 
 read further only if the error may come from the end of what has been read (a token
 cut in two): an error earlier in the text is reported at once, the rest left unread.
 Every error is a FormatError naming the file, the JSON path and the line.
+
+Nesting is limited to MAX_DEPTH arrays and objects inside each other, counted from the
+top-level value, and checked here on the text before a value that could pass the limit
+is decoded: so a document is refused, or read, the same way on every interpreter,
+whatever its recursion limit or its decoder (CPython's C one, PyPy's in Python).
 """
 import codecs
 import json
@@ -25,6 +30,7 @@ _SPACES = re.compile("[ \t\n\r]*").match
 _BLANKS = re.compile("[ \t\r]*").match
 _LONGEST_TOKEN = 16         # "-Infinity", "\\uXXXX", "1e+": what a cut may leave unfinished
 MAX_DIGITS = 400                        # an integer longer than this is nobody's data
+MAX_DEPTH = 64                          # a golden file nests 6 deep
 
 
 class _Reject(Exception):
@@ -77,6 +83,9 @@ EXACT = json.JSONDecoder(parse_int=_int, parse_float=Decimal, parse_constant=_co
 _decode = DECODER.raw_decode
 _scan = DECODER.scan_once               # raw_decode without its wrapper: the C scanner
 _AFTER_ELEMENT = re.compile("[ \t\n\r]*([,\\]])").match
+# what nesting depends on: brackets, and strings (skipped whole; group 1 is the closing
+# quote, absent when the string runs past the end of what has been read)
+_NESTING = re.compile(r'[\[{\]}]|"[^"\\]*(?:\\[\s\S][^"\\]*)*(")?')
 
 
 def _at(path, index):
@@ -89,6 +98,28 @@ def loads(text, file=None, path="$"):
     value = reader.value(path)
     reader.end()
     return value
+
+
+def _too_deep(text, start, room):
+    """Where the value at text[start] opens its (room + 1)th level of arrays and objects
+    (an index of text), or None: the text is scanned until the value closes, or to the
+    end of what it holds."""
+    if text[start:start + 1] not in ("[", "{"):
+        return None
+    depth = 0
+    for m in _NESTING.finditer(text, start):
+        c = text[m.start()]
+        if c in "[{":
+            depth += 1
+            if depth > room:
+                return m.start()
+        elif c in "]}":
+            depth -= 1
+            if depth == 0:
+                return None
+        elif m.group(1) is None:        # a string that goes on past what has been read
+            return None
+    return None
 
 
 class Reader:
@@ -155,21 +186,27 @@ class Reader:
         self.pos += 1
 
     # --- values --------------------------------------------------------------------
-    def value(self, path, index=None, exact=False):
-        """The next whole JSON value (path, or path[index], names it in an error); with
-        exact, its floats are Decimal (they keep their text)."""
+    def value(self, path, index=None, depth=0, exact=False):
+        """The next whole JSON value (path, or path[index], names it in an error), inside
+        `depth` arrays and objects; with exact, its floats are Decimal (they keep their
+        text)."""
         scan, decode = (EXACT.scan_once, EXACT.raw_decode) if exact else (_scan, _decode)
         buf = self.buf
         pos = _SPACES(buf, self.pos).end()
+        room = MAX_DEPTH - depth
         try:                            # the usual case, at C speed: a whole value that
             v, end = scan(buf, pos)     # ends well before the end of what has been read
-            if end < len(buf) - _LONGEST_TOKEN:
-                self.pos = end
-                return v
         except (Exception, RecursionError):
-            pass                        # said properly below
+            end = None                  # said properly below, the depth checked first
+        if end is not None and end < len(buf) - _LONGEST_TOKEN:
+            # fewer brackets than levels allowed (strings included): not too deep
+            if buf.count("[", pos, end) + buf.count("{", pos, end) > room:
+                self._check_depth(path, index, pos, room)
+            self.pos = end
+            return v
         self.skip_space()
         while True:
+            self._check_depth(path, index, self.pos, room)
             try:
                 v, end = decode(self.buf, self.pos)
             except _Reject as e:
@@ -195,6 +232,12 @@ class Reader:
             self.pos = end
             return v
 
+    def _check_depth(self, path, index, pos, room):
+        where = _too_deep(self.buf, pos, room)
+        if where is not None:
+            self.fail("nested too deeply: more than %d arrays and objects inside each "
+                      "other" % MAX_DEPTH, _at(path, index), where)
+
     def members(self, path, stream_key):
         """Walk the top-level object: yield (key, value) for each member, except that for
         stream_key the value is an iterator over the array's elements (which must be
@@ -215,7 +258,8 @@ class Reader:
             if key == stream_key and self.peek() == "[":
                 yield key, self._elements("%s.%s" % (path, key))
             else:
-                yield key, self.value("%s.%s" % (path, key), exact=key == "scenario")
+                yield key, self.value("%s.%s" % (path, key), depth=1,
+                                      exact=key == "scenario")
             if self.peek() == ",":
                 self.pos += 1
                 continue
@@ -229,7 +273,7 @@ class Reader:
             return
         i = 0
         while True:
-            yield self.value(path, i)
+            yield self.value(path, i, 2)
             i += 1
             after = _AFTER_ELEMENT(self.buf, self.pos)
             if after is not None:

@@ -14,7 +14,7 @@ import json
 import re
 import struct
 
-from ..core.bits import CANONICAL_NAN, float_to_bits, is_nan_bits
+from ..core.bits import CANONICAL_NAN, float_to_bits
 from ..core.checks import problem
 from ..core.model import VARIANTS
 from ..errors import FormatError

@@ -136,11 +136,6 @@ class EntryTemplate:
         return self.text % tuple(texts)     # W, b; their bits; k
 
 
-def entry_line(k, W, b):
-    """One trace entry, as the single line it takes in a file."""
-    return EntryTemplate(len(W), len(W[0])).line(k, W, b)
-
-
 def write_document(out, header, states=None):
     """Write the document: one top-level member per line, keys sorted, and the trace
     (states 0..N as (W, b), or as [(W, b), ...] for a layered network: floats, binary32
@@ -177,10 +172,17 @@ def _write_trace(out, states):
     out.write("[\n")
     template = None
     lines, separator = [], ""
+    last_W = last_b = repeated = None
     for k, (W, b) in enumerate(states):
-        if template is None or len(W) != template.rows or len(W[0]) != template.cols:
-            template = EntryTemplate(len(W), len(W[0]))
-        lines.append(template.line(k, W, b))
+        if W is last_W and b is last_b:  # the same state again (a fixed point): only
+            lines.append(repeated % k)   # the iteration number is new
+        else:
+            last_W, last_b = W, b
+            if template is None or len(W) != template.rows or len(W[0]) != template.cols:
+                template = EntryTemplate(len(W), len(W[0]))
+            line = template.line(k, W, b)
+            lines.append(line)
+            repeated = line[:line.rindex(" ") + 1].replace("%", "%%") + "%d}"
         if len(lines) == 256:            # one write per 256 lines: fewer calls, and the
             out.write(separator + ",\n".join(lines))    # trace still streams as computed
             lines, separator = [], ",\n"

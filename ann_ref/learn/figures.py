@@ -44,6 +44,9 @@ class Run(Training):
 
 def boundary_problem(s):
     """Why the boundary cannot be drawn for this scenario, or None when it can."""
+    if "layers" in s:
+        from .network_figure import problem
+        return problem(s)
     features, outputs = len(s["x"]), len(s["y"])
     if features != 2:
         return ("the decision boundary is left out: it is the line W₀x₀ + W₁x₁ + b = 0 "
@@ -52,6 +55,16 @@ def boundary_problem(s):
         return ("the decision boundary is left out: it is drawn for one output, and this "
                 "scenario has %d" % outputs)
     return None
+
+
+def contents(s):
+    """What the figure of s shows, in words."""
+    if "layers" in s:
+        from .network_figure import contents as network_contents
+        return network_contents(s)
+    reason = boundary_problem(s)
+    return ("W and b, and the loss; " + reason if reason
+            else "the decision boundary, W and b, and the loss")
 
 
 def data_box(x):
@@ -159,7 +172,11 @@ def animation_panel(svg, run, left, top, size):
 
 
 def figure(s, title, panels=None):
-    """The SVG text of the whole figure for the checked scenario s."""
+    """The SVG text of the whole figure for the checked scenario s (a network of layers:
+    network_figure.py's)."""
+    if "layers" in s:
+        from .network_figure import figure as network_figure
+        return network_figure(s, title, panels)
     run = Run(s)
     n = run.n
     W, b = run.state(n)

@@ -31,8 +31,9 @@ class Run:
         """The last update that changed the state: 0 when none did, N when the last one
         still did (the states are computed up to it, or up to N)."""
         self.state(self.n)
-        for _ in self._states:            # past state N: the trajectory knows it now
-            pass
+        if self._trajectory.fixed is None:
+            for _ in self._states:        # past state N: the trajectory knows it now
+                pass
         return self._trajectory.settled
 
     @property

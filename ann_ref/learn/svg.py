@@ -33,10 +33,13 @@ class Svg:
     """Lines of SVG text; open and close groups with group() and end()."""
 
     def __init__(self, width, height, title, desc):
-        self.lines = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
-                      'viewBox="0 0 %d %d" role="img" aria-labelledby="title desc" '
+        # drawn on a width × height grid, shown at most width pixels wide and scaled
+        # down to fit a narrower window or column (the viewBox keeps the proportions)
+        self.lines = ['<svg xmlns="http://www.w3.org/2000/svg" width="100%%" '
+                      'viewBox="0 0 %d %d" style="max-width: %dpx" role="img" '
+                      'aria-labelledby="title desc" '
                       'font-family="DejaVu Sans, Arial, sans-serif" font-size="13">'
-                      % (width, height, width, height),
+                      % (width, height, width),
                       '<title id="title">%s</title>' % escape(title),
                       '<desc id="desc">%s</desc>' % escape(desc),
                       '<rect width="%d" height="%d" fill="#ffffff"/>' % (width, height)]

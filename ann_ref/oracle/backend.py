@@ -4,6 +4,7 @@ The backend is a command (split as a shell would, but run without one) started i
 session of its own, so that on a timeout, or when it writes more than the limit, it and
 every process it started are killed together: nothing is left running.
 """
+import contextlib
 import os
 import select
 import selectors
@@ -23,6 +24,62 @@ STDERR_KEPT = 2000
 
 class BackendError(AnnRefError):
     """The backend did not produce a trace: it failed, hung or wrote too much."""
+
+
+# Who is told of each backend process group started and ended: a -j worker tells the
+# main process, which kills the groups a stopped worker leaves behind.
+_watcher = [None]
+
+
+def watch(callback):
+    """callback(group, running) is called with each backend's process group id, with
+    running True once it has started and False once it is gone."""
+    _watcher[0] = callback
+
+
+def _tell(group, running):
+    if _watcher[0] is not None:
+        _watcher[0](group, running)
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """SIGINT and SIGTERM wait while a backend is being started and made known, and are
+    delivered right after: a process is never left unknown (and so never left running)
+    by a signal that arrived between its fork and its record."""
+    held = []
+    try:
+        old = [(s, signal.signal(s, lambda signum, frame: held.append(signum)))
+               for s in (signal.SIGINT, signal.SIGTERM)]
+    except ValueError:                  # not the main thread: signals are not ours
+        yield
+        return
+    try:
+        yield
+    finally:
+        for s, handler in old:
+            signal.signal(s, handler)
+        if held:
+            os.kill(os.getpid(), held[0])
+
+
+def _start(argv):
+    """Popen the backend in a session of its own (its pid is its process group)."""
+    p = None
+    try:
+        with _signals_held():
+            try:
+                p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, start_new_session=True)
+            except OSError as e:
+                raise BackendError("the backend %r cannot be started: %s"
+                                   % (argv[0], e.strerror or e))
+            _tell(p.pid, True)
+    except BaseException:               # a signal held back, delivered on the way out
+        if p is not None:
+            _kill(p)
+        raise
+    return p
 
 
 def _words(command):
@@ -82,20 +139,15 @@ def run(command, scenario_bytes, timeout=DEFAULT_TIMEOUT, max_bytes=DEFAULT_MAX_
 
 
 def _run(argv, command, data, out, timeout, max_bytes):
-    try:
-        p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, start_new_session=True)
-    except OSError as e:
-        raise BackendError("the backend %r cannot be started: %s" % (argv[0], e.strerror or e))
-    feeder = threading.Thread(target=_feed, args=(p.stdin, data), daemon=True)
-    feeder.start()
+    p = _start(argv)
     selector = selectors.DefaultSelector()
-    selector.register(p.stdout, selectors.EVENT_READ, "out")
-    selector.register(p.stderr, selectors.EVENT_READ, "err")
     written, stderr, open_pipes = 0, b"", 2
     deadline = time.monotonic() + timeout
     problem = None
     try:
+        threading.Thread(target=_feed, args=(p.stdin, data), daemon=True).start()
+        selector.register(p.stdout, selectors.EVENT_READ, "out")
+        selector.register(p.stderr, selectors.EVENT_READ, "err")
         while open_pipes:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -158,6 +210,7 @@ def _feed(pipe, data):
 
 
 def _kill(p):
+    """Kill the backend's whole process group; tell the watcher it is gone."""
     try:
         os.killpg(p.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -166,6 +219,7 @@ def _kill(p):
         p.wait(5)
     except subprocess.TimeoutExpired:
         pass
+    _tell(p.pid, False)
 
 
 def _last_line(stderr):
@@ -191,12 +245,7 @@ class Session:
     def __init__(self, command, timeout=DEFAULT_TIMEOUT, max_bytes=DEFAULT_MAX_BYTES):
         argv = _words(command)
         self.command, self.timeout, self.max_bytes = command, timeout, max_bytes
-        try:
-            self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, start_new_session=True)
-        except OSError as e:
-            raise BackendError("the backend %r cannot be started: %s"
-                               % (argv[0], e.strerror or e))
+        self.p = _start(argv)
         self.stderr = b""
         self._pending = b""
         self._err = threading.Thread(target=self._drain, daemon=True)
@@ -263,10 +312,10 @@ class Session:
             self._pending += chunk
 
     def _verdict(self, line):
-        import json
+        from ..formats.jsonstream import loads
         try:
-            message = json.loads(line.decode("utf-8"))
-        except ValueError:
+            message = loads(line.decode("utf-8"))
+        except ValueError:                  # FormatError, UnicodeDecodeError
             self._fail("ended an answer with a line that is not JSON: %r" % line[:80])
         if isinstance(message, dict) and message.get("end") is True and len(message) == 1:
             return

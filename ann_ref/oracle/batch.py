@@ -1,50 +1,65 @@
 """The whole catalogue in one command: every golden file of a folder against a backend,
 in parallel (-j N), with one backend process per worker in batch mode.
 
-Each file gives a Result: its exit status (0 agree, 1 differ, 2 bad file, 3 the backend
-failed), one summary line, and the JSON object of its report (or of its error).
+Each file gives a Result, plain data only: its exit status (0 agree, 1 differ, 2 bad
+file, 3 the backend failed), one summary line, the JSON object of its report (or of its
+error) and the text report. With -j N the files are checked by N worker processes, which
+send their Results back; the main process alone decides when they stop: on SIGINT or
+SIGTERM it stops the workers, then kills every backend process group they had started,
+so that nothing is left running.
 """
+import collections
 import json
 import os
-import re
+import signal
+import sys
+import time
 
-from ..errors import AnnRefError, FormatError
+from ..errors import AnnRefError, FormatError, InternalError, crash_summary
 from . import backend
-from .compare import compare
+from .compare import DEFAULT_LINES, compare
 
 OK, DIFFER, BAD, FAILED = 0, 1, 2, 3
 
-
-class Result:
-    def __init__(self, name, status, line, obj, report=None):
-        self.name, self.status, self.line, self.obj = name, status, line, obj
-        self.report = report
+Result = collections.namedtuple("Result", "name status line obj text")
 
 
 def golden_files(folder):
-    """The golden files of a folder: those its manifest lists, or else every .json file
-    but the manifest and the schema; sorted by name."""
+    """The golden files of a folder, sorted by name: those its manifest lists, or else
+    the .json files that say they are golden files (format "ann-ref-golden", with a
+    scenario and then a trace) — not the exp table, the schemas, traces, scenario files
+    or any other JSON."""
     from ..catalogue.golden import MANIFEST, read_manifest
     if os.path.exists(os.path.join(folder, MANIFEST)):
         names = list(read_manifest(folder))
     else:
         names = [n for n in os.listdir(folder) if n.endswith(".json")
-                 and n not in (MANIFEST, "schema.json")
-                 and not _other_format(os.path.join(folder, n))]
+                 and _says_golden(os.path.join(folder, n))]
     return [os.path.join(folder, n) for n in sorted(names)]
 
 
-def _other_format(path):
-    """True for a document that says it is of another format than the golden one (the
-    exp table, exp.json): not a golden file, not an error either."""
+def _says_golden(path):
+    """Whether the document's top-level members, read up to its trace, make it a golden
+    file. One that said so and then turned out damaged is one: it is checked, and
+    reported as bad input."""
+    from ..formats.jsonstream import Reader
+    said = scenario = False
     try:
         with open(path, "rb") as f:
-            head = f.read(4096)
+            for key, value in Reader(f, path).members("$", "trace"):
+                if key == "format":
+                    said = value == "ann-ref-golden"
+                    if not said:
+                        return False
+                elif key == "scenario":
+                    scenario = True
+                elif key == "trace":
+                    return said and scenario
+    except FormatError:
+        return said
     except OSError:
         return False
-    found = re.search(rb'"format"\s*:\s*"([^"]*)"', head)
-    return bool(found) and found.group(1) != b"ann-ref-golden" and \
-        found.group(1).startswith(b"ann-ref-")
+    return False
 
 
 def scenario_header(golden_path):
@@ -74,7 +89,7 @@ def scenario_line(golden_path):
 
 
 def judge(golden_path, trace_path, label, max_ulp, backend_output=True, errors=True,
-          show_progress=False, lab=None):
+          show_progress=False, max_lines=DEFAULT_LINES, lab=None):
     """Compare and diagnose one file; a Result. A trace that is not a trace is the
     backend's failure (3) when a backend wrote it, bad input (2) otherwise; with
     errors=False, the FormatError is raised instead. With a lab (experiment.Lab: the
@@ -89,138 +104,246 @@ def judge(golden_path, trace_path, label, max_ulp, backend_output=True, errors=T
         if backend_output and e.file == trace_path:
             reason = "wrote something that is not a trace: %s" % str(e).replace(
                 trace_path, label, 1)
-            return Result(name, FAILED, "%s: backend failed: %s" % (name, reason),
-                          {"file": golden_path, "status": FAILED, "error": reason})
-        message = str(e).replace(trace_path, label, 1)
-        return Result(name, BAD, "%s: bad input: %s" % (name, message),
-                      {"file": golden_path, "status": BAD, "error": message})
+            return _failed(golden_path, reason)
+        return _bad(golden_path, str(e).replace(trace_path, label, 1))
     if not report.agree:
         from .diagnose import explain   # only for a divergence
         explain(report)
         if lab is not None:
             from .experiment import investigate
             investigate(report, lab, backend.kind_of(lab.command))
-    from .report import as_json, short_causes
+    from .report import as_json, short_causes, text as report_text
     obj = as_json(report)
     obj["file"] = golden_path
+    text = report_text(report, max_lines)
     if report.agree:
         obj["status"] = OK
-        return Result(name, OK, "%s: %s" % (name, report.summary()), obj, report)
+        return Result(name, OK, "%s: %s" % (name, report.summary()), obj, text)
     obj["status"] = DIFFER
     verdict = short_causes(report.diagnosis)
     return Result(name, DIFFER, "%s: differs: %s%s" % (name, report.summary(),
                                                       "; " + verdict if verdict else ""),
-                  obj, report)
+                  obj, text)
 
 
 def _failed(golden_path, error):
     name = os.path.basename(golden_path)
-    return Result(name, FAILED, "%s: backend failed: %s" % (name, error),
-                  {"file": golden_path, "status": FAILED, "error": str(error)})
+    line = "%s: backend failed: %s" % (name, error)
+    return Result(name, FAILED, line, {"file": golden_path, "status": FAILED,
+                                       "error": str(error)}, line + "\n")
 
 
 def _bad(golden_path, error):
     name = os.path.basename(golden_path)
-    return Result(name, BAD, "%s: bad input: %s" % (name, error),
-                  {"file": golden_path, "status": BAD, "error": str(error)})
+    line = "%s: bad input: %s" % (name, error)
+    return Result(name, BAD, line, {"file": golden_path, "status": BAD, "error": str(error)},
+                  line + "\n")
 
 
-def one_file(golden_path, command, timeout, max_output, max_ulp):
-    """Run the backend on one golden file's scenario (a process of its own) and judge."""
-    try:
-        data = scenario_bytes(golden_path)
-    except AnnRefError as e:
-        return _bad(golden_path, e)
-    try:
-        trace = backend.run(command, data, timeout, max_output)
-    except backend.BackendError as e:
-        return _failed(golden_path, e)
-    from .experiment import Lab
-    lab = Lab(command, False, timeout, max_output)
-    try:
-        return judge(golden_path, trace, "the output of backend %r" % command, max_ulp,
-                     lab=lab)
-    finally:
-        lab.close()
-        os.remove(trace)
+class Checker:
+    """Checks golden files one after another against the backend: a process of its own
+    for each file, or with batch=True one process that answers them all (a new one is
+    started after a failure)."""
 
+    def __init__(self, command, batch=False, timeout=backend.DEFAULT_TIMEOUT,
+                 max_output=backend.DEFAULT_MAX_BYTES, max_ulp=0):
+        self.command, self.batch = command, batch
+        self.timeout, self.max_output, self.max_ulp = timeout, max_output, max_ulp
+        self.label = "the output of backend %r" % command
+        self.session = None
 
-def served(paths, command, timeout, max_output, max_ulp):
-    """The batch protocol: one backend process answers the scenarios one after another
-    (a new one is started after a failure)."""
-    results = []
-    session = None
-    try:
-        for path in paths:
-            try:
-                line = scenario_line(path)
-            except AnnRefError as e:
-                results.append(_bad(path, e))
-                continue
-            try:
-                if session is None:
-                    session = backend.Session(command, timeout, max_output)
-                trace = session.trace(line)
-            except backend.BackendError as e:
-                if session is not None and session.p.poll() is not None:
-                    session = None
-                results.append(_failed(path, e))
-                continue
-            from .experiment import Lab
-            lab = Lab(command, True, timeout, max_output)
-            lab.session = session             # the same process answers the experiments
-            try:
-                results.append(judge(path, trace, "the output of backend %r" % command,
-                                     max_ulp, lab=lab))
-            finally:
-                session = lab.session
-                os.remove(trace)
-    finally:
-        if session is not None:
-            session.close()
-    return results
+    def check(self, golden_path):
+        """The Result of one golden file."""
+        try:
+            data = (scenario_line if self.batch else scenario_bytes)(golden_path)
+        except AnnRefError as e:
+            return _bad(golden_path, e)
+        try:
+            trace = self._trace(data)
+        except backend.BackendError as e:
+            return _failed(golden_path, e)
+        from .experiment import Lab
+        lab = Lab(self.command, self.batch, self.timeout, self.max_output)
+        lab.session = self.session            # in a batch, the same process answers them
+        try:
+            return judge(golden_path, trace, self.label, self.max_ulp, lab=lab)
+        finally:
+            if self.batch:
+                self.session = lab.session
+            else:
+                lab.close()
+            os.remove(trace)
 
+    def _trace(self, data):
+        if not self.batch:
+            return backend.run(self.command, data, self.timeout, self.max_output)
+        try:
+            if self.session is None:
+                self.session = backend.Session(self.command, self.timeout, self.max_output)
+            return self.session.trace(data)
+        except backend.BackendError:
+            if self.session is not None and self.session.p.poll() is not None:
+                self.session = None
+            raise
 
-def _served_chunk(args):
-    return served(*args)
-
-
-def _one(args):
-    return one_file(*args)
+    def close(self, kill=False):
+        """End the batch backend: it is given the end of its input, or with kill=True
+        (an interruption) killed at once."""
+        if self.session is not None:
+            session, self.session = self.session, None
+            session.close(kill)
 
 
 def verify_folder(folder, command, jobs=1, batch=False, timeout=backend.DEFAULT_TIMEOUT,
                   max_output=backend.DEFAULT_MAX_BYTES, max_ulp=0):
-    """A Result for every golden file of the folder, in the order of golden_files()."""
+    """A Result for every golden file of the folder, in the order of golden_files(): the
+    same Results whatever the number of jobs."""
     paths = golden_files(folder)
     if not paths:
         raise AnnRefError("%s: no golden files in this folder" % folder)
+    settings = (command, batch, timeout, max_output, max_ulp)
     jobs = max(1, min(jobs, len(paths)))
-    if batch:
-        chunks = [paths[i::jobs] for i in range(jobs)]
-        work = [(chunk, command, timeout, max_output, max_ulp) for chunk in chunks]
-        if jobs == 1:
-            found = served(*work[0])
-        else:
-            with _pool(jobs) as pool:
-                found = [r for part in pool.map(_served_chunk, work) for r in part]
-        order = {os.path.basename(p): i for i, p in enumerate(paths)}
-        return sorted(found, key=lambda r: order[r.name])
-    work = [(p, command, timeout, max_output, max_ulp) for p in paths]
     if jobs == 1:
-        return [_one(w) for w in work]
-    with _pool(jobs) as pool:
-        return list(pool.map(_one, work))
+        checker = Checker(*settings)
+        try:
+            results = [checker.check(path) for path in paths]
+        except BaseException:
+            checker.close(kill=True)
+            raise
+        checker.close()
+        return results
+    return _in_parallel(paths, jobs, settings)
 
 
-def _pool(jobs):
-    import concurrent.futures
+# --- -j N: worker processes ----------------------------------------------------------
+# A worker gets the index of a file to check, answers ("result", index, Result), and
+# asks for nothing else; it tells ("group", id, True/False) each backend process group it
+# starts and ends, so that the main process can kill what a stopped worker leaves. A
+# crash of the oracle in a worker comes back as ("crash", "Type: message", traceback).
+STOP_WAIT = 1.0                 # how long stopped workers get to end by themselves
+
+
+def _in_parallel(paths, jobs, settings):
     import multiprocessing
+    from multiprocessing.connection import wait
+    context = multiprocessing.get_context("fork")    # backends need POSIX anyway
+    for stream in (sys.stdout, sys.stderr):          # or a worker would write it again
+        stream.flush()
+    workers, groups = [], set()
+    results = [None] * len(paths)
+    waiting = collections.deque(range(len(paths)))
     try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:                  # no fork (Windows): threads, the backends still
-        return concurrent.futures.ThreadPoolExecutor(jobs)     # run in parallel
-    return concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context)
+        for _ in range(jobs):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_work, args=(theirs, paths, settings),
+                                      daemon=True)
+            workers.append((process, ours))          # known before it exists, so that
+            process.start()                          # a signal cannot orphan it
+            theirs.close()
+            ours.send(waiting.popleft())
+        live, told_to_end = {conn: process for process, conn in workers}, set()
+        while live:                     # until every worker has ended
+            for conn in wait(list(live)):
+                try:
+                    message = conn.recv()
+                except EOFError:
+                    process = live.pop(conn)
+                    if conn not in told_to_end:
+                        raise InternalError("a worker process ended unexpectedly (exit "
+                                            "status %s)" % _status(process))
+                    continue
+                if message[0] == "group":
+                    (groups.add if message[2] else groups.discard)(message[1])
+                elif message[0] == "result":
+                    results[message[1]] = Result(*message[2])
+                    if waiting:
+                        conn.send(waiting.popleft())
+                    else:
+                        conn.send(None)
+                        told_to_end.add(conn)
+                else:
+                    raise InternalError(message[1], message[2])
+    except BaseException:
+        _stop(workers, groups)
+        raise
+    for process, conn in workers:
+        process.join()
+        conn.close()
+    return results
+
+
+def _status(process):
+    process.join(STOP_WAIT)
+    return process.exitcode
+
+
+def _work(conn, paths, settings):
+    """A worker process: check the files it is given until it is given None."""
+    signal.signal(signal.SIGINT, _ignore)            # Ctrl-C is for the main process
+    signal.signal(signal.SIGTERM, _end)
+    backend.watch(lambda group, running: conn.send(("group", group, running)))
+    checker = Checker(*settings)
+    try:
+        while True:
+            index = conn.recv()
+            if index is None:
+                break
+            conn.send(("result", index, tuple(checker.check(paths[index]))))
+    except Exception as e:
+        checker.close(kill=True)
+        import traceback
+        conn.send(("crash", crash_summary(e), traceback.format_exc()))
+        return
+    except BaseException:
+        checker.close(kill=True)
+        raise
+    checker.close()
+
+
+def _ignore(signum, frame):
+    pass
+
+
+def _end(signum, frame):
+    raise SystemExit(128 + signum)      # unwinds, so the backend is killed on the way
+
+
+def _stop(workers, groups):
+    """Stop the workers (SIGTERM: each kills its backend as it unwinds), SIGKILL those
+    still running after STOP_WAIT, then every backend process group not known to have
+    ended. Further SIGINT and SIGTERM are ignored meanwhile."""
+    try:
+        held = [(s, signal.signal(s, signal.SIG_IGN)) for s in (signal.SIGINT,
+                                                                 signal.SIGTERM)]
+    except ValueError:                  # not the main thread
+        held = []
+    try:
+        workers = [(process, conn) for process, conn in workers if process.pid]
+        for process, _ in workers:
+            if process.is_alive():
+                os.kill(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_WAIT
+        for process, conn in workers:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join()
+            try:
+                while conn.poll():      # what it said while it unwound
+                    message = conn.recv()
+                    if message[0] == "group":
+                        (groups.add if message[2] else groups.discard)(message[1])
+            except (EOFError, OSError):
+                pass
+            conn.close()
+        for group in groups:
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+    finally:
+        for s, handler in held:
+            signal.signal(s, handler)
 
 
 def totals(results):

@@ -31,19 +31,18 @@ ULPs. Ambiguity is settled by running the experiment that separates the models, 
 by a list of priorities.
 """
 import io
-import json
 import os
 import random
 
 from ..core.arithmetic import BINARY64
 from ..core.bits import CANONICAL_NAN, bits_to_float, float_to_bits, ulp_distance
 from ..core.model import PARTS, THRESHOLD
-from ..errors import AnnRefError, FormatError
+from ..errors import FormatError
 from . import backend as B
 from . import models as M
 from . import sums
 from .causes import BY_ID
-from .diagnose import _floats, intermediates
+from .diagnose import _floats
 
 # z = −LARGE: exp(−z) overflows to inf, so s = 0 and y_pred = 0 in every form of the
 # sigmoid, while −z stays small enough for any exp to take (e^1000 is inf in binary64)
@@ -275,6 +274,16 @@ def bias_experiment(F, e, variant):
                       % (O * S), _scenario("probe-db", variant, x, y, W, -0.0, 1.0), "b")
 
 
+def bias_update_experiment(F, e, b, a, variant):
+    """The update of b at the step's b, a and error e: db's design (x of ones, W[0] =
+    −1000, y = −e), with the step's b and learning rate: b after it is b − a·db."""
+    experiment = bias_experiment(F, e, variant)
+    experiment.part, experiment.purpose = "update", "the backend's b − a·db at this step's b, " \
+        "a and e"
+    experiment.scenario.update(b=b, learning_rate=a)
+    return experiment
+
+
 def update_experiment(W, a, totals, m, variant):
     """The update at the step's W, a and undivided sums Σ (F × O), m samples: x the
     identity on the first F samples, e[o][f] = Σ[f][o]; b = −(1000 + max |W|), so that
@@ -288,6 +297,26 @@ def update_experiment(W, a, totals, m, variant):
     return Experiment("update", "the backend's W − a·(Σ/m) at this step's W, a and "
                       "sums", _scenario("probe-update", variant, x, y, W,
                                         -(LARGE + 2.0 * biggest), a), "W")
+
+
+def _wide_update_experiment(F, O, S, a, variant):
+    """The update at this step's a and m, on W and sums chosen so that every modelled
+    update rounds otherwise than the contract (W near a·Σ/m, where a fused or
+    reassociated update shows; with a small a and a large W it seldom does)."""
+    rng = random.Random(11)
+    models = _update_models()
+    best, most = None, -1
+    for _ in range(20):
+        totals = [[_random(rng) for _ in range(O)] for _ in range(F)]
+        W = [[a * (t / S) * rng.uniform(-2.0, 2.0) for t in row] for row in totals]
+        experiment = update_experiment(W, a, totals, S, variant)
+        spec = experiment.expect(M.SPEC)
+        departing = sum(1 for m in models if experiment.expect(m) != spec)
+        if departing > most:
+            best, most = experiment, departing
+        if most == len(models):
+            break
+    return best
 
 
 def replay_experiment(s, W, b):
@@ -417,7 +446,10 @@ def investigate(report, lab, kind=None):
     models = _sum_models() + _update_models()
     for experiment, part in ((sum_experiment(x, e, variant), "dW"),
                              (bias_experiment(F, e, variant), "db"),
-                             (update_experiment(W, a, totals, S, variant), "update")):
+                             (update_experiment(W, a, totals, S, variant), "update"),
+                             (bias_update_experiment(F, e, b, a, variant), "update")):
+        if part == "update" and any(f.part == "update" for f in findings):
+            continue                      # the update of W already showed it
         found = _part(lab, experiment, models, part, runs, x, e, variant)
         if found:
             findings.append(found)
@@ -425,11 +457,22 @@ def investigate(report, lab, kind=None):
     replay = replay_experiment(s, W, b)
     runs.append(replay)
     if replay.run(lab):
+        if not replay.fits(_combined(findings)) and \
+                not any(f.part == "update" for f in findings):
+            # the update agreed on this step's sums as the contract makes them, which
+            # are not the backend's own where dW departs, and a fused or reassociated
+            # update rounds otherwise on some sums only: ask on sums of every size
+            found = _part(lab, _wide_update_experiment(F, O, S, a, variant), models,
+                          "update", runs, None, None, variant)
+            if found:
+                findings.append(found)
         refused = [e for e in runs if e.refused]
         found = _weighted_sum(lab, replay, findings, report, runs,
                               bool(d.causes) or bool(refused))
         if found:
             findings.insert(0, found)
+    if replay.observed is not None:
+        _relevance(findings, replay)
     d.findings = findings
     d.runs = lab.processes
     refused = [e for e in runs if e.refused]
@@ -761,8 +804,9 @@ def _differences(experiment, part, most=3):
             for o, (u, v) in enumerate(zip(re, ro)):
                 if u != v and len(lines) < most:
                     sign = -1.0 if part == "dW" else 1.0
-                    lines.append("%s[%d][%d] is %s where the contract gives %s (%s)" % (
-                        part if part == "dW" else "W after the update", f, o,
+                    lines.append("%s[%d][%d]%s is %s where the contract gives %s (%s)" % (
+                        "dW" if part == "dW" else "W", f, o,
+                        "" if part == "dW" else " after the update",
                         _show(sign * bits_to_float(v)), _show(sign * bits_to_float(u)),
                         _distance(u, v)))
     elif be is not None and be != bo:
@@ -786,10 +830,15 @@ def _weighted_sum(lab, replay, findings, report, runs, inferred):
     observed = replay.observed
     if replay.fits(base):
         return None
+    # one backend, one model: a candidate must also give what the experiments so far
+    # observed, where the parts found explain it (elsewhere the backend departs in ways
+    # no model here says, such as an exp that misrounds arguments of no concern)
+    observed = [ex for ex in runs if ex.observed is not None and ex is not replay
+                and ex.fits(base)]
     candidates = []
     for zm in _z_models():
         model = _with(base, zm)
-        if model is not None and replay.fits(model):
+        if model is not None and replay.fits(model) and all(ex.fits(model) for ex in observed):
             candidates.append((zm, model))
     rng = random.Random(7)
     tries = 0
@@ -813,6 +862,10 @@ def _weighted_sum(lab, replay, findings, report, runs, inferred):
         candidates = [(zm, model) for zm, model in candidates if trial.fits(model)] or \
             candidates
     if not candidates:
+        dots = [f for f in findings if f.part == "dW" and f.id in ("blas-dot", "fma")]
+        if dots:                          # z = Wᵀ·x is a dot product too: like dW, then
+            return Finding("z", dots[0].id, "", "z departs too, and no modelled order "
+                           "reproduces it: a dot product like dW's", [])
         if findings or inferred:
             return None                   # the parts found, or inference, say it: below
         return Finding("z", "sum-order", "", "the sigmoid, dW, db and the update agree with "
@@ -845,12 +898,34 @@ def _with(base, zm):
     return M.Model(zm.id, zm.detail, zm.does, parts)
 
 
+def _relevance(findings, replay):
+    """Which findings this divergence needs: with every part found in place the step
+    gives the backend's state; a finding without which it still does departs on these
+    inputs without mattering to this step (an FMA in dW whose last bit the update
+    rounds away, say). Each finding gets `matters` (None where it cannot be told)."""
+    for f in findings:
+        f.matters = f.enough = None
+    if not replay.fits(_combined(findings)):
+        return
+    spec = replay.expect(M.SPEC)
+    for f in findings:
+        if f.model is not None:
+            without = replay.expect(_combined([g for g in findings if g is not f]))
+            f.matters = without != replay.observed
+            # fixing this one alone would make the step agree: the cause to fix first
+            f.enough = without == spec
+
+
 def _name(d, findings, kind):
-    """The findings become the diagnosis's causes, first the earliest part of the step;
-    causes inferred from the states stay where an experiment names them too."""
+    """The findings become the diagnosis's causes: first those this divergence needs
+    (first of them one whose fix alone would make the step agree),
+    each group in the order of the step's parts; causes inferred from the states stay
+    where an experiment names them too."""
     from .diagnose import Cause
     order = ["z", "t", "s", "y_pred", "e", "dW", "db", "update"]
-    findings.sort(key=lambda f: order.index(f.part) if f.part in order else len(order))
+    findings.sort(key=lambda f: (getattr(f, "matters", None) is False,
+                                 not getattr(f, "enough", None),
+                                 order.index(f.part) if f.part in order else len(order)))
     kept = []
     for f in findings:                    # one model seen in several experiments: once
         same = [k for k in kept if (k.id, k.detail) == (f.id, f.detail)]
@@ -866,6 +941,9 @@ def _name(d, findings, kind):
         cause = Cause(model, d.k, 0)
         cause.experimental = f
         cause.fix = BY_ID[f.id].fix_for(kind)
+        if getattr(f, "matters", None) is False:
+            f.evidence.append("it departs here, but this step's state is the same without "
+                              "it: not what makes the trace differ now")
         if f.id in inferred:
             cause.first, cause.last = inferred[f.id].first, inferred[f.id].last
         causes.append(cause)

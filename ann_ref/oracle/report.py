@@ -46,13 +46,22 @@ def cause_lines(d, room=None):
     causes = d.causes
     found = [c for c in causes if c.experimental is not None]
     if found:                            # established by experiment: each with its evidence
-        lines = []
-        for c in found:
-            lines.append(c.line())
-            lines += ["  " + e for e in c.experimental.evidence[:2]]
-            if c.fix:
-                lines.append("  fix: " + c.fix)
-        return lines[:room] if room is not None else lines
+        # twice the room of inferred causes, each cause's line first, then its fix, then
+        # its evidence, as far as the room goes (no cause lost to another's evidence)
+        left = 2 * room if room is not None else float("inf")
+        blocks = [[c.line()] for c in found[:int(min(left, len(found)))]]
+        left -= len(blocks)
+        extras = [[("  fix: " + c.fix) if c.fix else None for c in found]] + [
+            [("  " + c.experimental.evidence[i]) if len(c.experimental.evidence) > i
+             else None for c in found] for i in range(2)]
+        for row in extras:
+            for block, line in zip(blocks, row):
+                if line is not None and left > 0:
+                    block.append(line)
+                    left -= 1
+        for block in blocks:              # in reading order: evidence, then the fix
+            block[1:] = sorted(block[1:], key=lambda line: line.startswith("  fix: "))
+        return [line for block in blocks for line in block]
     if room is not None and len(causes) + len(extra) > room:
         full = max(0, room - len(extra) - 1)
         rest = causes[full:]

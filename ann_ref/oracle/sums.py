@@ -139,8 +139,10 @@ def fma_chain(pairs, start=None):
 
 
 def gemm(pairs):
-    """One entry of a BLAS dgemm with a short inner dimension (OpenBLAS's Haswell and
-    SkylakeX kernels): one accumulator from 0.0, every product fused into it in order."""
+    """One entry of a BLAS dgemm (OpenBLAS's Haswell kernels, and SkylakeX's for the
+    shapes tests/test_sums.py checks): one accumulator from 0.0, every product fused
+    into it in order. SkylakeX's small-matrix kernels take some other shapes in lanes:
+    not this."""
     return fma_chain(pairs, 0.0)
 
 
@@ -162,9 +164,11 @@ def lanes(count):
 
 def ddot_haswell(pairs):
     """OpenBLAS's ddot on AVX2 (kernel/x86_64/ddot.c, ddot_microk_haswell-2.c): the first
-    n − n % 16 products fused into 16 lanes (four 4-wide registers) from 0.0; the
-    registers added pairwise, the 4 lanes left reduced as (l0 + l2) + (l1 + l3); then
-    the remaining products added one by one, each product rounded."""
+    n − n % 16 products fused into four 4-wide registers from 0.0 (product i into
+    register (i % 16) // 4, lane i % 4); each register folded to two lanes (its high
+    half added to its low half), the registers added (r0 + r1) + (r2 + r3), the two lanes
+    added; then the remaining products added one by one, each rounded (`dot += y[i] *
+    x[i]`, not contracted in this kernel's build: tests/test_sums.py)."""
     n = len(pairs) - len(pairs) % 16
     total = 0.0
     if n:
@@ -172,12 +176,14 @@ def ddot_haswell(pairs):
         for i in range(n):
             u, v = pairs[i]
             acc[i % 16] = fma(u, v, acc[i % 16])
-        r01 = [acc[i] + acc[4 + i] for i in range(4)]
-        r23 = [acc[8 + i] + acc[12 + i] for i in range(4)]
-        r = [r01[i] + r23[i] for i in range(4)]
-        total = (r[0] + r[2]) + (r[1] + r[3])
+        folded = [[acc[4 * r] + acc[4 * r + 2], acc[4 * r + 1] + acc[4 * r + 3]]
+                  for r in range(4)]
+        low = [folded[0][k] + folded[1][k] for k in range(2)]
+        high = [folded[2][k] + folded[3][k] for k in range(2)]
+        both = [low[k] + high[k] for k in range(2)]
+        total = both[0] + both[1]
     for u, v in pairs[n:]:
-        total = total + u * v
+        total = total + v * u
     return total
 
 

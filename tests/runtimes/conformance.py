@@ -71,10 +71,18 @@ def check(path, software=None):
     entries = scenario_and_entries(path)
     scenario = next(entries)
     k = -1
-    for k, (W, b) in enumerate(trace_bits(scenario, software)):
+    for k, state in enumerate(trace_bits(scenario, software)):
         expected = next(entries, None)
         if expected is None:
             return False, k, "the golden file ends at iteration %d" % (k - 1)
+        if "layers" in expected["bits"]:            # a layered network: [{"W", "b"}, ...]
+            for l, layer in enumerate(expected["bits"]["layers"]):
+                for key in ("W", "b"):
+                    if layer[key] != state[l][key]:
+                        return False, k, "iteration %d differs in layers[%d].%s%s" % (
+                            k, l, key, first_difference(layer[key], state[l][key]))
+            continue
+        W, b = state
         if expected["bits"]["b"] != b:
             return False, k, "iteration %d differs in b: expected %s, obtained %s" % (
                 k, expected["bits"]["b"], b)
