@@ -10,6 +10,18 @@ def number(v, bits=False):
     return hex_bits(v) if bits else repr(v)
 
 
+def number32(v):
+    """A binary32 value (in a float) as the shortest decimal that reads back as it,
+    rounded straight to binary32: 0.1, not 0.10000000149011612."""
+    if v != v or v in (_INF, -_INF):
+        return repr(v)
+    from ..formats.writer import number as written
+    return repr(written(v, "binary32"))
+
+
+_INF = float("inf")
+
+
 def whole(v):
     """A 0/1 prediction or an integral target as the article prints it."""
     return "%d" % v if v == v and v in (0.0, 1.0) else repr(v)
