@@ -12,7 +12,8 @@ import os
 import tempfile
 
 from .oracle.compare import DEFAULT_LINES, compare
-from .formats.writer import FORMAT, VERSION, write_document
+from .formats.validate import FORMAT, VERSION
+from .formats.writer import write_document
 
 
 def compare_states(golden, states, max_ulp=0):

@@ -31,6 +31,7 @@ import ann_ref  # noqa: E402
 from ann_ref.core.datasets import ARTICLE, GATES, X_GATES  # noqa: E402
 from ann_ref.core.bits import hex_bits  # noqa: E402
 from ann_ref.core.checks import problem as checked  # noqa: E402
+from ann_ref.core.arithmetic import BINARY64  # noqa: E402
 from ann_ref.core.fast import stepper  # noqa: E402
 from ann_ref.core.training import states  # noqa: E402
 from kernel import kernel  # noqa: E402
@@ -119,10 +120,10 @@ def without_shortcut(x, y, W, b, a, n, variant):
     """What ann_ref.train does with the fixed-point shortcut taken out: every step
     computed by the same fast step, every state copied."""
     x, y, W, b, a, n, variant = checked(x, y, W, b, a, n, variant)
-    next_state = stepper(x, y, a, variant)
+    next_state = stepper(BINARY64, x, y, a, variant)
     trajectory = [(W, b)]
     for _ in range(n):
-        W, b = next_state(W, b)
+        W, b = next_state((W, b))
         trajectory.append(([row[:] for row in W], b))
     return trajectory
 

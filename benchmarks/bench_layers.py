@@ -21,7 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from ann_ref.catalogue.golden import checked  # noqa: E402
+from ann_ref.catalogue.document import checked  # noqa: E402
 from ann_ref.catalogue.layers import BY_NAME  # noqa: E402
 from ann_ref.core.arithmetic import BINARY64  # noqa: E402
 from ann_ref.core.bits import hex_bits  # noqa: E402

@@ -117,10 +117,11 @@ def verify_json(name, backend, *extra):
 
 
 @pytest.mark.parametrize("planted, name, part, cause", [
-    ("fma-dW", "real-valued-logistic", "dW", "fma"),
+    # the fast suite keeps one sum and one threshold; the 9 × 40 scenarios run with -m slow
+    pytest.param("fma-dW", "real-valued-logistic", "dW", "fma", marks=pytest.mark.slow),
     ("db-by-column", "multi-output-logistic", "db", "sum-order"),
     ("strict", "gate-or", "y_pred", "threshold-strict"),
-    ("b-first", "real-valued-logistic", "z", "bias-first"),
+    pytest.param("b-first", "real-valued-logistic", "z", "bias-first", marks=pytest.mark.slow),
     pytest.param("fused-update", "article-logistic", "update", "fused-update",
                  marks=pytest.mark.slow),
     pytest.param("split-sigmoid", "real-valued-logistic", "s", "sigmoid-form",
@@ -142,6 +143,7 @@ def test_the_part_that_departs_is_found_by_experiment(planted, name, part, cause
     assert all(e["ran"] for e in report["experiments"])
 
 
+@pytest.mark.slow
 def test_two_parts_that_depart_together_are_both_found():
     # An FMA in dW and a fused update, as gcc -march=native compiles the article: at
     # this step's sums the update agrees (a = 1e−5 is too small to show the fusion);
@@ -155,7 +157,8 @@ def test_two_parts_that_depart_together_are_both_found():
 
 
 @pytest.mark.parametrize("kind, fix", [("python", "`W - (a * dW)`"),
-                                       ("c", "`-ffp-contract=off`")])
+                                       pytest.param("c", "`-ffp-contract=off`",
+                                                    marks=pytest.mark.slow)])
 def test_the_fix_is_the_one_for_the_backends_kind(tmp_path, kind, fix):
     # The same fused update, from a Python program and from a compiled one (a C program
     # that runs it): only the compiled one is told its compiler's flag.
@@ -177,12 +180,22 @@ def test_the_fix_is_the_one_for_the_backends_kind(tmp_path, kind, fix):
 
 
 def test_an_exp_that_no_model_knows_is_said_in_ulps():
-    report = verify_json("article-logistic", "%s --pow-exp" % MISTAKEN)
+    # the machine's math.exp (glibc's: within 1 ULP, not always correctly rounded) is
+    # modelled nowhere; the probe's extreme z find where it misrounds
+    report = verify_json("sigmoid-probe", "%s --libm-exp" % MISTAKEN)
     first = report["causes"][0]
     assert first["id"] == "exp" and first["detail"] is None
     assert "not correctly rounded" in first["explanation"]
     assert any("an exp +1 ULP from e^−z gives it" in e for e in first["evidence"])
     assert first["fix"].startswith("a correctly rounded exp")
+
+
+@pytest.mark.slow
+def test_an_exp_written_as_a_power_is_named_so():
+    report = verify_json("article-logistic", "%s --pow-exp" % MISTAKEN)
+    first = report["causes"][0]
+    assert (first["by"], first["id"], first["detail"]) == ("experiment", "exp", "pow"), first
+    assert "math.e ** v" in first["explanation"]
 
 
 def test_a_trace_alone_is_diagnosed_by_inference_and_says_so(tmp_path):
@@ -277,3 +290,46 @@ def test_probe_names_the_part_and_what_the_backend_does(planted, part, cause):
 def test_probe_refuses_a_bad_shape_in_one_line():
     status, out, err = cli("probe", "--backend", EXAMPLE, "--shape", "3,2")
     assert status == 2 and err.count("\n") == 1 and "--shape 3,2" in err
+
+
+# --- what the backend's program is ----------------------------------------------------------
+
+def _compile(tmp_path, name, *flags):
+    source = tmp_path / (name + ".c")
+    source.write_text("int main(void) { return 0; }\n")
+    out = str(tmp_path / name)
+    if subprocess.run(["gcc"] + list(flags) + [str(source), "-o", out]).returncode:
+        pytest.skip("gcc %s cannot build here (CI installs gcc-multilib)" % " ".join(flags))
+    return out
+
+
+def test_the_program_of_a_backend_says_whether_x87_registers_can_be_its_cause(tmp_path):
+    import platform
+    here = {"x86_64": "x86-64", "amd64": "x86-64", "aarch64": "aarch64", "arm64": "aarch64"}
+    assert X.B.machine(sys.executable) == here.get(platform.machine().lower())
+    assert X.B.machine("%s script.py" % sys.executable) == X.B.machine(sys.executable)
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        pytest.skip("the 32-bit x86 build needs an x86-64 machine")
+    program32 = _compile(tmp_path, "p32", "-m32")
+    program64 = _compile(tmp_path, "p64")
+    assert (X.B.machine(program32), X.B.machine(program64)) == ("i386", "x86-64")
+    assert X.B.impossible(program32) == set()
+    assert X.B.impossible(program64) == {"extended-precision"}
+    assert X.B.impossible("%s script.py" % sys.executable) == {"extended-precision"}
+    assert X.B.machine(str(tmp_path / "p32.c")) is None          # not a program: unknown
+
+
+def test_a_real_x87_program_is_found_in_its_registers(tmp_path):
+    # The real backend in C built for the x87 (gcc -m32 -mfpmath=387): its sigmoid,
+    # sums and update are kept in 80-bit registers; its 32-bit libm's exp also misrounds
+    # a few arguments far from this step's, which the report says without being misled.
+    source = os.path.join(ROOT, "tests", "backends", "real", "backend.c")
+    program = str(tmp_path / "x87")
+    built = subprocess.run(["gcc", "-m32", "-mfpmath=387", "-O0", source, "-o", program,
+                            "-lquadmath", "-lm"], capture_output=True)
+    if built.returncode:
+        pytest.skip("gcc -m32 cannot build here (CI installs gcc-multilib)")
+    report = verify_json("article-logistic", program)
+    first = report["causes"][0]
+    assert (first["by"], first["id"]) == ("experiment", "extended-precision"), first
+    assert "-mfpmath=sse" in first["fix"]

@@ -37,7 +37,7 @@ def test_the_kernel_gives_the_cores_bits():
         from kernel_layers import kernel
     finally:
         sys.path.remove(BENCHMARKS)
-    from ann_ref.catalogue.golden import checked
+    from ann_ref.catalogue.document import checked
     from ann_ref.catalogue.layers import BY_NAME
     from ann_ref.core.training import network_states
     for name in ("xor", "xor-deep", "sum-order-probe"):

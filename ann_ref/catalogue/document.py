@@ -2,8 +2,23 @@
 trace, and what a backend is given) and its states, for every layout — the article's
 network or a layered one, in binary64 or binary32 (docs/SPEC.md §3, §9, §10)."""
 from ..core.arithmetic import BINARY64
+from ..core.checks import layers as checked_layers, problem
 from ..core.training import network_states, states
-from ..formats.writer import FORMAT, SPEC_VERSION, VERSION, scenario_object
+from ..formats.validate import FORMAT, SPEC_VERSION, VERSION
+from ..formats.writer import scenario_object
+
+
+def checked(s):
+    """A catalogue scenario as the reader gives one: its inputs checked, as floats."""
+    if "layers" in s:
+        x, y, layers, a, n, variant = checked_layers(s["x"], s["y"], s["layers"],
+                                                     s["learning_rate"], s["iterations"],
+                                                     s["variant"])
+        return dict(s, x=x, y=y, layers=layers, learning_rate=a, iterations=n,
+                    variant=variant)
+    x, y, W, b, a, n, variant = problem(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
+                                        s["iterations"], s["variant"])
+    return dict(s, x=x, y=y, W=W, b=b, learning_rate=a, iterations=n, variant=variant)
 
 
 def header_members(scenario, description=None, flags=None, notes=None):

@@ -13,10 +13,9 @@ import os
 from ..formats.atomic import atomic_write, check_target, leftovers, temporary_name
 from . import exptable
 from .scenarios import NOTES, SCENARIOS
-from ..core.checks import layers as checked_layers, problem
 from ..errors import AnnRefError, FormatError, OutputError
 from ..formats.writer import write_document
-from .document import header as document_header, trajectory
+from .document import checked, header as document_header, trajectory
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "ann-ref-golden-manifest"
@@ -34,19 +33,6 @@ def default_dir():
     """The catalogue: golden/ of the checkout this package runs from, else the one
     installed with the package."""
     return checkout_dir() or INSTALLED
-
-
-def checked(s):
-    """A catalogue scenario as the reader gives one: its inputs checked, as floats."""
-    if "layers" in s:
-        x, y, layers, a, n, variant = checked_layers(s["x"], s["y"], s["layers"],
-                                                     s["learning_rate"], s["iterations"],
-                                                     s["variant"])
-        return dict(s, x=x, y=y, layers=layers, learning_rate=a, iterations=n,
-                    variant=variant)
-    x, y, W, b, a, n, variant = problem(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
-                                        s["iterations"], s["variant"])
-    return dict(s, x=x, y=y, W=W, b=b, learning_rate=a, iterations=n, variant=variant)
 
 
 def render(s):

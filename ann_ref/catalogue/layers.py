@@ -144,7 +144,7 @@ def named(name):
     of that name exists (a file is read as a file)."""
     import os
     from . import scenarios
-    from .golden import checked
+    from .document import checked
     if os.path.exists(name):
         return None
     for catalogue in (BY_NAME, scenarios.BY_NAME):

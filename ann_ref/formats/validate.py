@@ -18,7 +18,11 @@ from ..core.bits import CANONICAL_NAN, float_to_bits
 from ..core.checks import problem
 from ..core.model import VARIANTS
 from ..errors import FormatError
-from .writer import FORMAT, NON_FINITE, SPEC_VERSION, VERSION
+
+FORMAT = "ann-ref-golden"
+VERSION = 1
+SPEC_VERSION = 1
+NON_FINITE = {"inf": float("inf"), "-inf": float("-inf"), "nan": float("nan")}
 
 GOLDEN, TRACE, SCENARIO = "golden", "trace", "scenario"
 NAMES = {GOLDEN: "a golden file", TRACE: "a trace", SCENARIO: "a scenario file"}

@@ -12,11 +12,7 @@ import json
 import struct
 
 from ..core.bits import hex_bits
-
-FORMAT = "ann-ref-golden"
-VERSION = 1
-SPEC_VERSION = 1
-NON_FINITE = {"inf": float("inf"), "-inf": float("-inf"), "nan": float("nan")}
+from .validate import BINARY32, NON_FINITE
 _HEX = "%016x".__mod__
 
 
@@ -37,7 +33,6 @@ def _shortest32(v):
     """The shortest decimal that a reader rounding straight to binary32 reads as v."""
     from ..core.binary32 import float_to_bits32
     from .jsonstream import Decimal
-    from .validate import BINARY32
     for digits in range(1, 10):
         shorter = float("%.*g" % (digits, v))
         if float_to_bits32(BINARY32.of_decimal(Decimal(repr(shorter)))) == \

@@ -2,6 +2,7 @@
 round tick values, and curves against the iteration."""
 import math
 
+from .show import integral
 from .svg import fmt, points
 
 
@@ -106,3 +107,41 @@ def chart(svg, left, top, width, height, series, xlabel, ylabel, title, xmax):
                     stroke_dasharray="6 3" if dashed else None)
         svg.text(lx + 24, ly, name)
     svg.close("g")
+
+
+# --- the samples, in every figure that shows the input plane -------------------------------
+
+WIDTH = 960
+TARGET = ("#1f77b4", "#d95f02")          # the sample colours: target 0, target 1
+SHADE = ("#d6e6f4", "#fde0c5")           # where the network predicts 0, predicts 1
+
+
+def data_box(x):
+    """The plotted range of each feature: the samples' range, with a margin."""
+    box = []
+    for row in x:
+        values = [v for v in row if finite(v)] or [0.0]
+        lo, hi = min(values), max(values)
+        pad = (hi - lo) * 0.25 if hi > lo else 1.0
+        box += [lo - pad, hi + pad]
+    return tuple(box)
+
+
+def draw_samples(svg, frame, x, y, y_pred=None):
+    for j in range(len(x[0])):
+        x0, x1, target = x[0][j], x[1][j], y[0][j]
+        if not (finite(x0) and finite(x1)):
+            continue
+        cls = 1 if target >= 0.5 else 0
+        wrong = y_pred is not None and y_pred[0][j] != target
+        svg.open("g", class_="sample")
+        svg.title("sample %d: x = (%s, %s), target %s%s" % (
+            j, integral(x0), integral(x1), integral(target),
+            "" if y_pred is None else ", predicted %d%s" % (y_pred[0][j],
+                                                            " (wrong)" if wrong else "")))
+        if wrong:
+            svg.element("circle", cx=frame.px(x0), cy=frame.py(x1), r="11", fill="none",
+                        stroke="#000000", stroke_width="2.5", class_="wrong")
+        svg.element("circle", cx=frame.px(x0), cy=frame.py(x1), r="7", fill=TARGET[cls],
+                    stroke="#ffffff", stroke_width="1")
+        svg.close("g")

@@ -4,13 +4,9 @@ standalone SVG, no script, readable by a screen reader (title, desc, labelled gr
 """
 from .boundary import regions
 from .run import Run as Training
-from .chart import Frame, chart, finite
-from .show import integral
+from .chart import SHADE, WIDTH, Frame, chart, data_box, draw_samples, finite
 from .svg import Svg, points
 
-WIDTH = 960
-TARGET = ("#1f77b4", "#d95f02")          # the sample colours: target 0, target 1
-SHADE = ("#d6e6f4", "#fde0c5")           # where the network predicts 0, predicts 1
 LINES = ("#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4",
          "#b2df8a", "#fb9a99", "#cab2d6")
 MAX_POINTS = 1000                        # points of a curve; longer runs are sampled
@@ -67,17 +63,6 @@ def contents(s):
             else "the decision boundary, W and b, and the loss")
 
 
-def data_box(x):
-    """The plotted range of each feature: the samples' range, with a margin."""
-    box = []
-    for row in x:
-        values = [v for v in row if finite(v)] or [0.0]
-        lo, hi = min(values), max(values)
-        pad = (hi - lo) * 0.25 if hi > lo else 1.0
-        box += [lo - pad, hi + pad]
-    return tuple(box)
-
-
 def draw_regions(svg, frame, W, b):
     """Shading where the network predicts 1 and 0, and the boundary line."""
     box = (frame.xlo, frame.xhi, frame.ylo, frame.yhi)
@@ -92,26 +77,6 @@ def draw_regions(svg, frame, W, b):
         (p0, q0), (p1, q1) = segment
         svg.element("line", x1=frame.px(p0), y1=frame.py(q0), x2=frame.px(p1),
                     y2=frame.py(q1), stroke="#222222", stroke_width="2", class_="boundary")
-
-
-def draw_samples(svg, frame, x, y, y_pred=None):
-    for j in range(len(x[0])):
-        x0, x1, target = x[0][j], x[1][j], y[0][j]
-        if not (finite(x0) and finite(x1)):
-            continue
-        cls = 1 if target >= 0.5 else 0
-        wrong = y_pred is not None and y_pred[0][j] != target
-        svg.open("g", class_="sample")
-        svg.title("sample %d: x = (%s, %s), target %s%s" % (
-            j, integral(x0), integral(x1), integral(target),
-            "" if y_pred is None else ", predicted %d%s" % (y_pred[0][j],
-                                                            " (wrong)" if wrong else "")))
-        if wrong:
-            svg.element("circle", cx=frame.px(x0), cy=frame.py(x1), r="11", fill="none",
-                        stroke="#000000", stroke_width="2.5", class_="wrong")
-        svg.element("circle", cx=frame.px(x0), cy=frame.py(x1), r="7", fill=TARGET[cls],
-                    stroke="#ffffff", stroke_width="1")
-        svg.close("g")
 
 
 def boundary_panel(svg, run, k, left, top, size):

@@ -10,8 +10,7 @@ linear interpolation (marching squares). That is drawing, not the arithmetic con
 """
 from ..core.datasets import GATES, X_GATES
 from .boundary import regions
-from .chart import Frame, chart, finite
-from .figures import SHADE, WIDTH, data_box, draw_samples
+from .chart import SHADE, WIDTH, Frame, chart, data_box, draw_samples, finite
 from .network import NetworkRun, role, shape, widths
 from .svg import Svg, fmt, points
 

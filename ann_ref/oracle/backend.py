@@ -124,6 +124,47 @@ def kind_of(command):
     return None
 
 
+# ELF's e_machine numbers of the processors named here
+_MACHINES = {3: "i386", 62: "x86-64", 40: "arm", 183: "aarch64", 243: "riscv"}
+
+
+def machine(command):
+    """The processor the backend's program (a compiled program, or the interpreter that
+    runs a script) is built for, read from its ELF header: "i386", "x86-64", "arm",
+    "aarch64", "riscv"; None where the command does not say (not an ELF file, or not
+    found)."""
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return None
+    if not argv:
+        return None
+    path = argv[0] if os.sep in argv[0] else None
+    if path is None:
+        import shutil
+        path = shutil.which(argv[0])
+    try:
+        with open(path, "rb") as f:
+            head = f.read(20)
+    except (OSError, TypeError):
+        return None
+    if len(head) < 20 or head[:4] != b"\x7fELF":
+        return None
+    order = "little" if head[5] == 1 else "big"
+    number = int.from_bytes(head[18:20], order)
+    return _MACHINES.get(number, "ELF machine %d" % number)
+
+
+def impossible(command):
+    """The cause ids that cannot happen in this backend, from what its program is: x87
+    registers only in a program built for 32-bit x86 (an x86-64 or ARM program computes
+    doubles in SSE or NEON registers, which round as binary64)."""
+    found = machine(command)
+    if found is not None and found != "i386":
+        return {"extended-precision"}
+    return set()
+
+
 def run(command, scenario_bytes, timeout=DEFAULT_TIMEOUT, max_bytes=DEFAULT_MAX_BYTES):
     """Run command with scenario_bytes on stdin; the path of a temporary file holding its
     stdout (the caller removes it). BackendError with one line if it did not succeed."""

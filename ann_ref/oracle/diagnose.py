@@ -263,15 +263,41 @@ def search(x, y, W, b, a, variant, obtained, models=None, family=FAMILY):
 
 def nudged_exp(x, y, W, b, a, variant, obtained, most=64):
     """An exp that is not correctly rounded, found without a model of it: the step with
-    exp one or two ULPs off at one argument (or at two, for a small step) that gives the
-    obtained state. Each is a model whose exp is the correctly rounded one but at those
-    arguments: the library's exp is unknown, so it goes on only as far as the backend
-    misrounds nowhere else."""
+    exp one or two ULPs off at some of its arguments that gives the obtained state. Each
+    is a model whose exp is the correctly rounded one but at those arguments: the
+    library's exp is unknown, so it goes on only as far as the backend misrounds nowhere
+    else.
+
+    The arguments are taken one at a time, each nudged where that brings the step's bits
+    nearer to the obtained ones (a probe that shows every s, as sigmoid-probe.json does,
+    needs one nudge per misrounded argument); where that does not reach them, every
+    single nudge and, for a small step, every pair is tried."""
     if variant == THRESHOLD:
         return []                         # s is seen only through s ≥ 0.5 there
     z = M.SPEC.step(x, y, W, b, a, variant, keep=True)[1]["z"][0]
     arguments = sorted({_bits(-v) for row in z for v in row if v == v})[:most]
     target = (obtained[0], obtained[1])
+    wanted = [n for row in obtained[0] for n in row] + [obtained[1]]
+
+    def distance(table):
+        got = _next_state(_nudged(table), x, y, W, b, a, variant)
+        if got is None:
+            return None
+        return len([1 for u, v in zip([n for row in got[0] for n in row] + [got[1]], wanted)
+                    if u != v])
+    table, best = {}, distance({})
+    for n in arguments if best is not None else ():
+        chosen = None
+        for k in (1, -1, 2, -2):
+            trial = dict(table)
+            trial[n] = k
+            d = distance(trial)
+            if d is not None and d < best:
+                best, chosen = d, trial
+        if chosen is not None:
+            table = chosen
+        if best == 0:
+            return [_nudged(table)]
     singles = [((n, k),) for n in arguments for k in (1, -1, 2, -2)]
     pairs = [(p, q) for i, (p,) in enumerate(singles) for (q,) in singles[i + 1:]
              if p[0] != q[0]] if len(arguments) <= 6 else []

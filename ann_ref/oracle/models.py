@@ -10,7 +10,7 @@ machine, whatever its libm or whether NumPy is installed.
 from ..core.arithmetic import BINARY64
 from ..core.model import PARTS, step
 from . import sums
-from .arith import Extended, fdlibm_exp, float32, flush, fused_multiply_add, \
+from .arith import Extended, fdlibm_exp, float32, flush, fused_multiply_add, pow_exp, \
     rounded_arithmetic
 from .causes import BY_ID, ORDER
 
@@ -303,6 +303,8 @@ dot_of = sums.rounded_products
 MODELS = [
     Model("exp", "fdlibm", "exp is fdlibm's, as V8's Math.exp (Node.js, browsers) "
           "computes it", {"t": t_with(fdlibm_exp)}),
+    Model("exp", "pow", "exp(v) is computed as a power of the binary64 e (math.e ** v, "
+          "Math.pow(Math.E, v), np.power(np.e, v))", {"t": t_with(pow_exp)}),
     Model("bias-first", "", "b is added first, b + Wᵀx",
           {"z": z_dot(dot_of(sums.left_to_right), b_first=True)}),
     Model("threshold-strict", "", "y_pred is 1 only where s > 0.5",

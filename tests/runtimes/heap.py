@@ -50,8 +50,8 @@ def start_article():
     from ann_ref.core.datasets import ARTICLE
     from ann_ref.core.training import states
     p = ARTICLE
-    _run = states(*problem(p["x"], p["y"], p["W"], p["b"], p["learning_rate"],
-                           p["iterations"], "threshold"))
+    _run = iter(states(*problem(p["x"], p["y"], p["W"], p["b"], p["learning_rate"],
+                           p["iterations"], "threshold")))
     _alive = _peak = 0
 
 
