@@ -1,7 +1,7 @@
 """ann_ref: the article's neural network in plain Python, exact to the bit."""
-from .core.binary32 import exp32
 from .core.model import LOGISTIC, THRESHOLD
-from .core.public import dot, exp, predict, sigmoid, states, step, train, transpose
+from .core.public import (dot, exp, exp32, predict, sigmoid, states, step, train,
+                          transpose)
 
 __version__ = "1.1.0"
 __all__ = ["train", "states", "step", "predict", "dot", "transpose", "sigmoid", "exp",
