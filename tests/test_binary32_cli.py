@@ -167,3 +167,15 @@ def test_verify_names_a_binary64_backend_given_a_binary32_file(tmp_path):
     assert status == 3 and out == ""
     assert len(err.strip().splitlines()) == 1, err
     assert "answered in binary64" in err and "a binary32 golden file" in err, err
+
+
+def test_train_in_binary32_shows_the_shortest_decimals_of_binary32_values():
+    status, out, _ = cli("train", "--precision", "binary32", "--x", "[[0.1, 0.7], [2, 3]]",
+                         "--y", "[[0, 1]]", "-W", "0.3,1e-40", "-a", "0.2", "-n", "0")
+    assert status == 0
+    lines = out.splitlines()
+    assert "learning rate 0.2," in lines[0]
+    assert lines[1] == "  x = [[0.1, 0.7], [2, 3]], y = [[0, 1]]"
+    assert lines[2] == "  initial W = [[0.3], [1e-40]], b = 0.0"
+    # 1e-40 is the subnormal 0x000116c2 (0x116c2 · 2^-149), the nearest to 1e-40
+    assert printed_bits(out)[:2] == ["3e99999a", "000116c2"]

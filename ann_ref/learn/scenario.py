@@ -4,7 +4,7 @@ from ..core.checks import problem
 from ..core.datasets import ARTICLE
 from ..core.model import THRESHOLD
 from ..formats.reader import SCENARIO, open_document
-from .show import SMALL, data, matrix, number, number32
+from .show import SMALL, data, integral, integral32, matrix, number, number32
 
 
 def article():
@@ -49,5 +49,6 @@ def describe(s):
     cell = number32 if s.get("precision") == "binary32" else None     # binary32: 0.4
     shown = matrix(W, cell=cell) if len(W) * len(W[0]) <= SMALL else \
         "%d × %d" % (len(W), len(W[0]))
-    return ["  %s, %s" % (data("x", s["x"]), data("y", s["y"])),
+    whole = integral32 if cell else integral
+    return ["  %s, %s" % (data("x", s["x"], whole), data("y", s["y"], whole)),
             "  initial W = %s, b = %s" % (shown, (cell or repr)(s["b"]))]

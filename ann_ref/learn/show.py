@@ -38,10 +38,15 @@ def integral(v):
     return "%d" % v if v == v and abs(v) < 2.0 ** 53 and v == int(v) else repr(v)
 
 
-def data(name, A):
+def integral32(v):
+    """integral for binary32 values: 0.1 for the binary32 nearest 0.1."""
+    return "%d" % v if v == v and abs(v) < 2.0 ** 53 and v == int(v) else number32(v)
+
+
+def data(name, A, cell=integral):
     """x = [[0, 1, 0, 1], [0, 0, 1, 1]] when small, else its shape."""
     if len(A) * len(A[0]) <= SMALL:
-        return "%s = %s" % (name, matrix(A, cell=integral))
+        return "%s = %s" % (name, matrix(A, cell=cell))
     return "%s: %d × %d" % (name, len(A), len(A[0]))
 
 
