@@ -1,7 +1,8 @@
 """ann_ref: the article's neural network in plain Python, exact to the bit."""
 from .core.model import LOGISTIC, THRESHOLD
-from .core.public import dot, exp, predict, sigmoid, states, step, train, transpose
+from .core.public import (dot, exp, exp32, predict, sigmoid, states, step, train,
+                          transpose)
 
 __version__ = "1.1.0"
 __all__ = ["train", "states", "step", "predict", "dot", "transpose", "sigmoid", "exp",
-           "THRESHOLD", "LOGISTIC", "__version__"]
+           "exp32", "THRESHOLD", "LOGISTIC", "__version__"]

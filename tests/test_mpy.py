@@ -16,7 +16,8 @@ import runtimes  # noqa: E402
 
 IMPORT_TARGET = 24 * 1024      # heap left in use by `import ann_ref`
 RUN_TARGET = 32 * 1024         # the most the article's run needs on top of it
-MPY_TARGET = 24 * 1024         # the core's .mpy files together (README, "Heap and code size")
+MPY_TARGET = 28 * 1024         # the core's .mpy files together (README, "Heap and code size"),
+#                                fast32.py's binary32 step (3.3 KB) included
 REQUIRED = os.environ.get("ANN_REF_ALL_RUNTIMES") == "1"
 
 
