@@ -18,6 +18,8 @@ is checked too: it must agree and be given no cause.
 
     python3 benchmarks/diagnosis_score.py [--repo CHECKOUT] [-j 2] [--only ID ...]
     python3 benchmarks/diagnosis_score.py --experiment      # the same, by experiment
+    python3 benchmarks/diagnosis_score.py --binary32        # float32 code's mistakes
+                                                            # against golden/binary32/
 
 With --experiment the mistake is not given as a trace: it is a backend
 (tests/mistakes/serve.py) that `verify GOLDEN --backend CMD --json` runs, and runs
@@ -44,10 +46,22 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
+from ann_ref.catalogue.binary32 import SCENARIOS as SCENARIOS32  # noqa: E402
 from ann_ref.catalogue.scenarios import SCENARIOS  # noqa: E402
 from mistakes import MISTAKES, cause, entry, states, trace_lines  # noqa: E402
 from mistakes.kill import first_difference, key, reference  # noqa: E402
+from mistakes import single as S32  # noqa: E402
 from mistakes_external import available  # noqa: E402
+
+# what a run plants, and how, in each precision: (mistakes, scenarios, golden subfolder,
+# states, trace lines, bits of a state, reference keys, first difference)
+BINARY64 = (lambda: MISTAKES + available(), SCENARIOS, "", states, trace_lines, key,
+            reference, first_difference)
+BINARY32 = (lambda: S32.MISTAKES32 + S32.available32(), SCENARIOS32, "binary32", S32.states32,
+            S32.trace_lines32,
+            lambda W, b: [S32.bits32(v) for row in W for v in row] + [S32.bits32(b)],
+            S32.reference32, S32.first_difference32)
+PRECISION = BINARY64
 
 
 # `python3 -m ann_ref` that says on its last stderr line the CPU seconds of its own
@@ -96,7 +110,7 @@ def first_right(ids, planted):
 
 def _keys(mistake, scenario):
     """The whole trace of the mistake in the scenario, as bits."""
-    return [key(W, b) for W, b in states(mistake, scenario)]
+    return [PRECISION[5](W, b) for W, b in PRECISION[3](mistake, scenario)]
 
 
 SERVE = os.path.join(ROOT, "tests", "mistakes", "serve.py")
@@ -106,7 +120,7 @@ def score_one(repo, golden, mistake, scenario, folder, same=(), experiment=False
     path = os.path.join(folder, "%s-%s.jsonl" % (mistake["id"].replace(":", "_"),
                                                  scenario["name"]))
     with open(path, "w") as f:
-        f.writelines(trace_lines(states(mistake, scenario)))
+        f.writelines(PRECISION[4](PRECISION[3](mistake, scenario)))
     backend = None
     if experiment:
         backend = "%s %s %s" % (sys.executable, SERVE,
@@ -135,10 +149,17 @@ def main(argv=None):
     p.add_argument("--only", nargs="*", help="mistake ids to plant (default: all)")
     p.add_argument("--experiment", action="store_true",
                    help="give each mistake as a backend, for the diagnosis by experiment")
+    p.add_argument("--binary32", action="store_true",
+                   help="float32 code's mistakes (tests/mistakes/single.py) against "
+                   "golden/binary32/")
     args = p.parse_args(argv)
+    global PRECISION
+    PRECISION = BINARY32 if args.binary32 else BINARY64
+    every, scenarios, folder_name, _, _, _, reference_of, first_of = PRECISION
     repo = os.path.abspath(args.repo)
-    golden_dir = os.path.join(repo, "golden")
-    mistakes = [m for m in MISTAKES + available() if not args.only or m["id"] in args.only]
+    golden_dir = os.path.join(repo, "golden", folder_name) if folder_name else \
+        os.path.join(repo, "golden")
+    mistakes = [m for m in every() if not args.only or m["id"] in args.only]
     if args.experiment:
         # the backend here is tests/mistakes/serve.py run by an x86-64 Python, where x87
         # registers cannot be: the oracle reads the program's machine and rules them out,
@@ -149,7 +170,7 @@ def main(argv=None):
         if x87:
             sys.stdout.write("not scored by experiment (an x86-64 program cannot have x87 "
                              "registers): %s\n" % ", ".join(x87))
-    scenarios = [s for s in SCENARIOS if os.path.exists(
+    scenarios = [s for s in scenarios if os.path.exists(
         os.path.join(golden_dir, s["name"] + ".json"))]
 
     spec = entry("none", "no mistake")
@@ -164,8 +185,8 @@ def main(argv=None):
             return 2
         jobs = []
         for s in scenarios:
-            expected = reference(s)
-            caught = [m for m in mistakes if first_difference(m, s, expected) is not None]
+            expected = reference_of(s)
+            caught = [m for m in mistakes if first_of(m, s, expected) is not None]
             traces = {m["id"]: _keys(m, s) for m in caught}
             for m in caught:
                 same = [o["id"] for o in caught

@@ -80,7 +80,7 @@ def test_the_schema_refuses_what_the_reader_refuses():
 
 def test_the_readme_of_golden_lists_every_scenario_with_its_flags():
     with open(os.path.join(GOLDEN, "README.md")) as f:
-        text = f.read()
+        text = f.read().split("## binary32:")[0]      # golden/binary32/'s table follows
     rows = {line.split("|")[1].strip(" `"): line for line in text.splitlines()
             if line.startswith("| `") and line.split("|")[1].strip().endswith(".json`")}
     assert set(rows) == {s["name"] + ".json" for s in SCENARIOS}

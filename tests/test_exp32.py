@@ -501,6 +501,30 @@ def test_exp32_table_is_correctly_rounded_by_an_independent_evaluation():
         assert v["result"] == "%08x" % pattern(reference_exp32(x)), v
 
 
+def test_the_exported_exp32_gives_every_result_of_the_table():
+    """ann_ref.exp32, the public function, against the table's results (which the test
+    above checks against the independent evaluation)."""
+    import ann_ref
+    assert "exp32" in ann_ref.__all__
+    for v in exp32_table()["vectors"]:
+        assert "%08x" % pattern(ann_ref.exp32(from_hex32(v["argument"]))) == v["result"], v
+
+
+@pytest.mark.parametrize("bad", [None, "1", [1.0], True, complex(1, 1), b"1"])
+def test_the_exported_exp32_refuses_what_is_not_a_real_number_in_one_line(bad):
+    import ann_ref
+    with pytest.raises(TypeError) as e:
+        ann_ref.exp32(bad)
+    message = str(e.value)
+    assert message.startswith("x is ") and "\n" not in message, message
+
+
+def test_the_exported_exp32_takes_any_int_as_exp_does():
+    import ann_ref
+    assert ann_ref.exp32(2 ** 1100) == math.inf and ann_ref.exp32(-2 ** 1100) == 0.0
+    assert ann_ref.exp32(0) == 1.0 and pattern(ann_ref.exp32(1)) == 0x402df854
+
+
 def test_exp32_table_satisfies_its_schema():
     import json
     jsonschema = pytest.importorskip("jsonschema")

@@ -19,6 +19,7 @@ GOOD = {
     "transpose": dict(P=[[1.0, 2.0]]),
     "sigmoid": dict(z=0.5),
     "exp": dict(x=0.5),
+    "exp32": dict(x=0.5),
 }
 NOT_A_MATRIX = [None, 1.0, "ab", [], [[]], [1.0, 2.0], [[1.0], [2.0, 3.0]], [["a"]],
                 [[True]], [[None]], {"0": [1.0]}]
@@ -34,9 +35,9 @@ BAD = {
     "iterations": [None, -1, 1.5, "3", True, float("inf")],
     "z": NOT_A_NUMBER[:-1],
 }
-BAD["exp x"] = BAD["z"]                 # exp's x is a number, as sigmoid's z
+BAD["exp x"] = BAD["z"]                 # exp's x is a number, as sigmoid's z (exp32's too)
 CASES = [(name, arg, bad) for name, good in GOOD.items() for arg in good
-         for bad in BAD["exp x" if name == "exp" else arg]]
+         for bad in BAD["exp x" if name in ("exp", "exp32") else arg]]
 
 
 @pytest.mark.parametrize("name, arg, bad", CASES,

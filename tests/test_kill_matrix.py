@@ -36,7 +36,7 @@ def test_every_mistake_is_caught_by_some_golden_file(computed):
 def test_the_readme_matrix_is_the_computed_one(computed):
     mistakes, result = computed
     with open(os.path.join(ROOT, "golden", "README.md"), encoding="utf-8") as f:
-        readme = f.read()
+        readme = f.read().split("### In binary32")[0]     # binary32's own table follows
     rows = {line.split("|")[1].strip(" `"): line for line in readme.splitlines()
             if line.startswith("| `")}
     ours = {line.split("|")[1].strip(" `"): line

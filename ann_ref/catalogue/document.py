@@ -56,6 +56,9 @@ def trajectory(s):
     [(W, b), ...] for a layered network (each b a column). Computed by the core's
     one step and fixed-point detector (training.py) in the scenario's arithmetic."""
     A = arithmetic(s)
+    if A.format == "binary32" and "layers" not in s:
+        from ..core.single import FLOATS32
+        A = FLOATS32                      # binary32 values in floats: fast.stepper32
 
     def numbers(M):
         return [[A.of(v) for v in row] for row in M]
@@ -66,7 +69,7 @@ def trajectory(s):
     else:
         run = states(x, y, numbers(s["W"]), A.of(s["b"]), a, s["iterations"], s["variant"],
                      A)
-    if A is BINARY64:
+    if A.kind is float:
         return run                        # floats already
     return _floats(run, A, "layers" in s)
 

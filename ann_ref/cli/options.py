@@ -29,9 +29,10 @@ NON_FINITE = {"inf": float("inf"), "-inf": float("-inf"), "nan": float("nan")}
 
 def json_value(text):
     """JSON on the command line, read as the files are (no NaN or Infinity tokens, the
-    same nesting limit on every interpreter); ValueError if it is not."""
+    same nesting limit on every interpreter); ValueError if it is not. Its floats keep
+    their text (jsonstream.Decimal), for a binary32 run to round them once."""
     try:
-        return loads(text)
+        return loads(text, exact=True)
     except FormatError as e:
         raise ValueError(e.reason)
 
@@ -48,7 +49,7 @@ def _value(text):
         v = json_value(text)
     except ValueError:
         v = None
-    if type(v) not in (int, float):
+    if not isinstance(v, (int, float)) or type(v) is bool:
         raise argparse.ArgumentTypeError("%s is not a number (inf, -inf and nan are "
                                          "written so)" % shown(text))
     if v in (NON_FINITE["inf"], NON_FINITE["-inf"]):   # only an overflowing decimal reads so

@@ -18,9 +18,11 @@ from ..formats.atomic import check_target, replacing
 from ..formats.writer import number as json_number, scenario_object, write_document
 from ..learn import scenario
 from ..learn.loss import assess, outputs
-from ..learn.show import number as shown
+from ..learn.show import number as shown, number32
 from ..progress import progress
 from .options import PROG, count, json_value, matrix, number, positive
+
+INF = float("inf")
 
 
 def add_parser(sub):
@@ -68,6 +70,11 @@ def add_parser(sub):
                    help="'exact': the correctly rounded exp, same bits everywhere; "
                    "'libm': the platform's math.exp, NOT portable: its bits depend on the "
                    "machine's C library (default: exact)")
+    p.add_argument("--precision", choices=["binary64", "binary32"],
+                   help="'binary32': every number a binary32 and every operation rounded "
+                   "to binary32, exp correctly rounded to binary32 (docs/SPEC.md §10); "
+                   "decimals are rounded straight to binary32 and bits have 8 hex digits "
+                   "(default: binary64, or the SCENARIO.json's precision)")
     p.set_defaults(handler=run_command)
 
 
@@ -96,6 +103,8 @@ def chosen(args):
         _fail("--trace writes the reference's trace; --exp libm is not portable")
     if args.scenario is not None:
         base = scenario.read(args.scenario)
+        if args.precision is None:
+            args.precision = base.get("precision", "binary64")
         if "layers" in base:
             _fail("%s is a network of layers: 'ann-ref run' writes its trace, 'ann-ref "
                   "explain' and 'ann-ref plot' show it" % args.scenario)
@@ -115,15 +124,52 @@ def chosen(args):
                 "variant": VARIANTS[0]}
     values = dict(defaults, **base)
     values.update((k, v) for k, v in given.items() if v is not None)
+    if args.precision == "binary32":
+        if args.exp == "libm":
+            _fail("--exp libm is binary64's exp; binary32 computes with exp32, correctly "
+                  "rounded to binary32")
+        values = _binary32(values)
     try:
         s = scenario.checked(values["name"], values["variant"], values["x"], values["y"],
                              values["W"], values["b"], values["learning_rate"],
                              values["iterations"])
     except (TypeError, ValueError) as e:
         _fail(e)
-    if scenario.is_article(s):
+    if scenario.is_article(s, _binary32(scenario.article()) if args.precision ==
+                           "binary32" else None):
         title = "the article's example (AND)"
+    if args.precision == "binary32":
+        s["precision"] = "binary32"
     return s, title
+
+
+def _binary32(values):
+    """The inputs in binary32 (docs/SPEC.md §10): each number the binary32 nearest its
+    decimal, rounded once, straight from the decimal, as C's strtof does — the text the
+    command line gave, or the shortest decimal of a binary64 value (a scenario file's,
+    the article's defaults). Anything else is left for the checks to name."""
+    from ..formats.jsonstream import Decimal
+    from ..formats.validate import BINARY32
+
+    def near(v):
+        if type(v) is bool or not isinstance(v, (int, float)):
+            return v
+        if isinstance(v, int):
+            return v if abs(v) >= 1 << 1000 else BINARY32.of_decimal(Decimal(str(v)))
+        if hasattr(v, "text") or v != v or v in (INF, -INF):
+            return BINARY32.of_decimal(v)
+        return BINARY32.of_decimal(Decimal(repr(v)))
+
+    def matrix(M):
+        if not isinstance(M, list):
+            return M
+        return [[near(v) for v in row] if isinstance(row, list) else row for row in M]
+    out = dict(values)
+    for key in ("x", "y", "W"):
+        out[key] = matrix(values[key])
+    for key in ("b", "learning_rate"):
+        out[key] = near(values[key])
+    return out
 
 
 def _zeros(args):
@@ -143,16 +189,21 @@ def run_command(args, out):
     s, title = chosen(args)
     if args.trace is not None:
         check_target(args.trace)        # before any work, as every command's output
+    precision = s.get("precision", "binary64")
     A = LIBM if args.exp == "libm" else BINARY64
+    if precision == "binary32":
+        from ..core.single import FLOATS32
+        A = FLOATS32                    # binary32 values in floats, each result rounded
     x, y, n = s["x"], s["y"], s["iterations"]
     every = args.every or (1 if args.json else None)
     if not args.json:
-        out.write("ann_ref %s: %s, %s variant, learning rate %r, %d iterations%s\n" % (
-            __version__, title, s["variant"], s["learning_rate"], n,
+        out.write("ann_ref %s: %s, %s variant, learning rate %s, %d iterations%s%s\n" % (
+            __version__, title, s["variant"], _decimal(s["learning_rate"], precision), n,
+            ", in binary32" if precision == "binary32" else "",
             "; exp from libm, NOT portable" if args.exp == "libm" else ""))
         for line in scenario.describe(s):
             out.write(line + "\n")
-    table = Table(s, args.bits, out) if every and not args.json else None
+    table = Table(s, args.bits, out, precision) if every and not args.json else None
     seen = {"final": (s["W"], s["b"]), "assessed": (None, None)}
     trajectory = states(x, y, s["W"], s["b"], s["learning_rate"], n, s["variant"], A)
 
@@ -161,7 +212,7 @@ def run_command(args, out):
             seen["assessed"] = (W_k, assess(x, y, W_k, b_k, A))
         wrong, loss = seen["assessed"][1]
         if args.json:
-            out.write(json_line(k, wrong, loss, W_k, b_k) + "\n")
+            out.write(json_line(k, wrong, loss, W_k, b_k, precision) + "\n")
         else:
             table.row(k, wrong, loss, W_k, b_k)
 
@@ -191,7 +242,7 @@ def run_command(args, out):
 
     if args.trace is not None:
         head = header_members(scenario_object(s["name"], s["variant"], x, y, s["W"], s["b"],
-                                              s["learning_rate"], n))
+                                              s["learning_rate"], n, precision))
         with replacing(args.trace) as t:
             write_document(t, head, progress(watched(True), n))
     else:
@@ -205,11 +256,12 @@ def run_command(args, out):
 def summary(out, s, final, last_change, A, trace):
     W, b = final
     n = s["iterations"]
+    bits = _hex(A)
     out.write("after %d iterations:\n" % n)
     for i, row in enumerate(W):
         for o, v in enumerate(row):
-            out.write("  W[%d][%d] = %-24r %s\n" % (i, o, v, hex_bits(v)))
-    out.write("  b       = %-24r %s\n" % (b, hex_bits(b)))
+            out.write("  W[%d][%d] = %-24s %s\n" % (i, o, _decimal(v, A), bits(v)))
+    out.write("  b       = %-24s %s\n" % (_decimal(b, A), bits(b)))
     y_pred = outputs(s["x"], W, b, A)[1]
     out.write("predictions y_pred = %s, targets y = %s\n" % (_ints(y_pred), _ints(s["y"])))
     if n == 0:
@@ -224,17 +276,33 @@ def summary(out, s, final, last_change, A, trace):
         out.write("trace written to %s\n" % trace)
 
 
+def _hex(A):
+    """The bit pattern of a value: 16 hex digits, 8 in binary32."""
+    if A.format == "binary32":
+        from ..core.binary32 import hex_bits32
+        return hex_bits32
+    return hex_bits
+
+
+def _decimal(v, A):
+    """The shortest decimal that reads back as v in A's precision (A an Arithmetic or
+    its format's name)."""
+    name = A if isinstance(A, str) else A.format
+    return number32(v) if name == "binary32" else repr(v)
+
+
 class Table:
     """The --every table: one row per shown iteration, columns of fixed width so that
     rows line up as they are printed."""
 
-    def __init__(self, s, bits, out):
+    def __init__(self, s, bits, out, precision="binary64"):
         self.bits, self.out = bits, out
+        self.binary32 = precision == "binary32"
         self.samples = len(s["y"]) * len(s["y"][0])
         names = ["W[%d][%d]" % (i, o) for i in range(len(s["W"])) for o in range(len(s["W"][0]))]
         self.k_width = max(len("iteration"), len("%d" % s["iterations"]))
         self.wrong_width = max(len("misclassified"), 2 * len("%d" % self.samples) + 1)
-        self.width = 16 if bits else 24
+        self.width = (8 if self.binary32 else 16) if bits else 24
         self.write(["iteration".ljust(self.k_width), "misclassified".ljust(self.wrong_width),
                     "loss".ljust(10)] + [name.ljust(self.width) for name in names] + ["b"])
 
@@ -246,7 +314,13 @@ class Table:
         self.write([("%d" % k).ljust(self.k_width),
                     ("%d/%d" % (wrong, self.samples)).ljust(self.wrong_width),
                     _loss(loss).ljust(10)] +
-                   [shown(v, self.bits).ljust(self.width) for v in values])
+                   [self.cell(v).ljust(self.width) for v in values])
+
+    def cell(self, v):
+        if self.binary32:
+            from ..core.binary32 import hex_bits32
+            return hex_bits32(v) if self.bits else _decimal(v, "binary32")
+        return shown(v, self.bits)
 
 
 def _loss(v):
@@ -254,14 +328,18 @@ def _loss(v):
     return "%.6f" % v if v == v and v != float("inf") else repr(v)
 
 
-def json_line(k, wrong, loss, W, b):
+def json_line(k, wrong, loss, W, b, precision="binary64"):
     # keys in reading order; the loss rounded as the table rounds it (libm's log)
+    bits = hex_bits
+    if precision == "binary32":
+        from ..core.binary32 import hex_bits32 as bits
     return json.dumps(OrderedDict([
         ("iteration", k), ("misclassified", wrong),
         ("loss", json_number(round(loss, 6))),
-        ("W", [[json_number(v) for v in r] for r in W]), ("b", json_number(b)),
-        ("bits", OrderedDict([("W", [[hex_bits(v) for v in r] for r in W]),
-                              ("b", hex_bits(b))]))]))
+        ("W", [[json_number(v, precision) for v in r] for r in W]),
+        ("b", json_number(b, precision)),
+        ("bits", OrderedDict([("W", [[bits(v) for v in r] for r in W]),
+                              ("b", bits(b))]))]))
 
 
 def _ints(A):

@@ -83,6 +83,15 @@ class _BackendFailed(AnnRefError):
     """The backend did not give a trace (exit status 3)."""
 
 
+def _other_precision(reason):
+    """(the trace's precision, its digits, the golden file's) when the FormatError's
+    reason is a trace of the other precision (oracle/compare.py), else None."""
+    for theirs, digits, ours in (("binary64", 16, "binary32"), ("binary32", 8, "binary64")):
+        if "a %s trace, and " % theirs in reason and "a %s golden file" % ours in reason:
+            return theirs, digits, ours
+    return None
+
+
 def _json(out, obj):
     out.write(json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n")
 
@@ -174,6 +183,13 @@ def _run(args, out):
         if args.backend is None:
             raise
         message = str(e).replace(trace, label, 1)      # name the backend, not a temporary file
+        other = _other_precision(e.reason) if e.file == trace else None
+        if other is not None:
+            raise _BackendFailed("backend %r answered in %s (bit patterns of %d hex digits) "
+                                 "for %s, a %s golden file: it does not follow the "
+                                 "scenario's \"precision\"" % (args.backend, other[0],
+                                                                 other[1], args.golden,
+                                                                 other[2]))
         if e.file == trace:
             raise _BackendFailed("backend %r wrote something that is not a trace: %s"
                                  % (args.backend, message))

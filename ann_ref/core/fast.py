@@ -25,7 +25,10 @@ def stepper(A, x, y, a, variant=THRESHOLD):
     """step((W, b)) → (W, b): model.step on one layer [(W, b)], same bits.
 
     x, y and a are fixed for a run, so what depends on them alone is computed here,
-    once."""
+    once. For binary32 numbers held in floats, fast32.py's step."""
+    if A.format == "binary32" and A.kind is float:
+        from .fast32 import stepper32     # imported only here: a board's heap stays small
+        return stepper32(A, x, y, a, variant)
     exp, one, zero = A.exp, A.one, A.zero
     features = len(x)
     outputs = len(y)

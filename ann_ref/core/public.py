@@ -100,6 +100,15 @@ def exp(x):
     return A.exp(_checks.number("x", x, A))
 
 
+def exp32(x):
+    """e^x correctly rounded to binary32, as a float (binary32.py, docs/SPEC.md §10):
+    x is taken as the binary32 nearest it; an int beyond binary64 gives inf or 0.0, as
+    in exp. binary32.py, its tables included, is imported on the first call, so that
+    `import ann_ref` costs a board no more heap than before."""
+    from .binary32 import exp32 as checked_exp32     # it checks x itself
+    return checked_exp32(x)
+
+
 def _infinity(n):
     """±inf of A, signed as the int n."""
     inf = A.from_bits(A.infinity)

@@ -5,7 +5,11 @@ A Single holds a binary32 value in a float (binary64 holds every binary32 exactl
 rounds each result once more, to binary32: for + − × ÷ of two binary32 values that is
 the binary32 result, because binary64 has more than 2·24 + 2 bits (the exact result,
 rounded to binary64 first, cannot fall on another side of a binary32 rounding boundary).
-tests/test_single.py checks it against exact rationals on hard operands.
+tests/test_binary32_single.py checks it against exact rationals on hard operands
+(ties, quotients 2^-24 ULP from a midpoint, subnormal results, the overflow threshold).
+
+BINARY32 is the number type model.py's parts compute on; FLOATS32 holds the same values
+in plain floats for training.states, whose step (fast.stepper32) rounds each result.
 """
 from .arithmetic import Arithmetic
 from .binary32 import (CANONICAL_NAN32, bits32_to_float, exp32, float_to_bits32,
@@ -100,3 +104,23 @@ def _exp(s):
 
 BINARY32 = Arithmetic("binary32", Single, _exp, _of, lambda n: Single(bits32_to_float(n)),
                       _bits, format="binary32")
+
+
+class Floats32(Arithmetic):
+    """binary32 values held in plain floats, for training.states: its step
+    (fast.stepper32) rounds every result to binary32. The parts of model.py would round
+    to binary64 on them, so they run on BINARY32's Singles instead."""
+
+    def __init__(self):
+        Arithmetic.__init__(self, "binary32", float, exp32, lambda v: _of(v).v,
+                            bits32_to_float, _float_bits, format="binary32")
+
+    def z_star(self):
+        return BINARY32.z_star().v
+
+
+def _float_bits(v):
+    return CANONICAL_NAN32 if v != v else float_to_bits32(v)
+
+
+FLOATS32 = Floats32()

@@ -92,10 +92,11 @@ def _at(path, index):
     return path if index is None else "%s[%d]" % (path, index)
 
 
-def loads(text, file=None, path="$"):
-    """One whole JSON value from a str, strictly."""
+def loads(text, file=None, path="$", exact=False):
+    """One whole JSON value from a str, strictly; with exact, its floats are Decimal
+    (they keep their text)."""
     reader = Reader(None, file, text)
-    value = reader.value(path)
+    value = reader.value(path, exact=exact)
     reader.end()
     return value
 

@@ -71,6 +71,9 @@ class Precision:
         from ..core.binary32 import round32
         text = getattr(v, "text", None)
         q = Fraction(text) if text is not None else Fraction(v)
+        if q == 0:                            # a fraction has no −0: the sign is the text's
+            return -0.0 if (text if text is not None else repr(float(v))).startswith("-") \
+                else 0.0
         return _nearest32(q, round32)
 
     def bits_of(self, v):

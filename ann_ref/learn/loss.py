@@ -42,7 +42,16 @@ def misclassified(y_pred, y):
 
 
 def outputs(x, W, b, A=BINARY64):
-    """(s, y_pred) of the state (W, b) on the data x: the step's forward parts."""
+    """(s, y_pred) of the state (W, b) on the data x: the step's forward parts. Binary32
+    values held in floats (core.single.FLOATS32) go through the parts as Singles, which
+    round every operation to binary32, and come back as floats."""
+    if A.format == "binary32" and A.kind is float:
+        from ..core.single import BINARY32
+
+        def singles(M):
+            return [[BINARY32.of(v) for v in row] for row in M]
+        s, y_pred = outputs(singles(x), singles(W), BINARY32.of(b), BINARY32)
+        return [[v.v for v in row] for row in s], [[v.v for v in row] for row in y_pred]
     s = forward(A, [(W, b)], x)[-1][2]
     return s, PARTS["y_pred"](A, s)
 

@@ -4,7 +4,7 @@ from ..core.checks import problem
 from ..core.datasets import ARTICLE
 from ..core.model import THRESHOLD
 from ..formats.reader import SCENARIO, open_document
-from .show import SMALL, data, matrix, number
+from .show import SMALL, data, integral, integral32, matrix, number, number32
 
 
 def article():
@@ -27,8 +27,9 @@ def read(path):
         return document.scenario()
 
 
-def is_article(s):
-    a = article()
+def is_article(s, a=None):
+    """Whether s is the article's example (a: the article as s's precision holds it)."""
+    a = a or article()
     return all(_same(s[k], a[k]) for k in ("variant", "x", "y", "W", "b", "learning_rate",
                                            "iterations"))
 
@@ -45,6 +46,9 @@ def describe(s):
     """Two lines that say exactly what data and initial state are trained: the data in
     full when it is small (else its shape), then W and b."""
     W = s["W"]
-    shown = matrix(W) if len(W) * len(W[0]) <= SMALL else "%d × %d" % (len(W), len(W[0]))
-    return ["  %s, %s" % (data("x", s["x"]), data("y", s["y"])),
-            "  initial W = %s, b = %r" % (shown, s["b"])]
+    cell = number32 if s.get("precision") == "binary32" else None     # binary32: 0.4
+    shown = matrix(W, cell=cell) if len(W) * len(W[0]) <= SMALL else \
+        "%d × %d" % (len(W), len(W[0]))
+    whole = integral32 if cell else integral
+    return ["  %s, %s" % (data("x", s["x"], whole), data("y", s["y"], whole)),
+            "  initial W = %s, b = %s" % (shown, (cell or repr)(s["b"]))]

@@ -10,6 +10,18 @@ def number(v, bits=False):
     return hex_bits(v) if bits else repr(v)
 
 
+def number32(v):
+    """A binary32 value (in a float) as the shortest decimal that reads back as it,
+    rounded straight to binary32: 0.1, not 0.10000000149011612."""
+    if v != v or v in (_INF, -_INF):
+        return repr(v)
+    from ..formats.writer import number as written
+    return repr(written(v, "binary32"))
+
+
+_INF = float("inf")
+
+
 def whole(v):
     """A 0/1 prediction or an integral target as the article prints it."""
     return "%d" % v if v == v and v in (0.0, 1.0) else repr(v)
@@ -26,10 +38,15 @@ def integral(v):
     return "%d" % v if v == v and abs(v) < 2.0 ** 53 and v == int(v) else repr(v)
 
 
-def data(name, A):
+def integral32(v):
+    """integral for binary32 values: 0.1 for the binary32 nearest 0.1."""
+    return "%d" % v if v == v and abs(v) < 2.0 ** 53 and v == int(v) else number32(v)
+
+
+def data(name, A, cell=integral):
     """x = [[0, 1, 0, 1], [0, 0, 1, 1]] when small, else its shape."""
     if len(A) * len(A[0]) <= SMALL:
-        return "%s = %s" % (name, matrix(A, cell=integral))
+        return "%s = %s" % (name, matrix(A, cell=cell))
     return "%s: %d × %d" % (name, len(A), len(A[0]))
 
 

@@ -108,6 +108,26 @@ CAUSES = [
                      "running sum) in the order of steps 1 and 6",
            "any": "explicit loops in the order of steps 1 and 6"},
           "real-valued-logistic.json (9 features: products summed in blocks)"),
+    Cause("float64-accumulation", "dW",
+          "z, dW or db an ULP off in a binary32 file: sums nearer the exact ones",
+          "sums accumulated in binary64 and rounded to binary32 once: `double acc` in C, "
+          "float64 reductions (`np.sum(..., dtype=np.float64)`, `torch.sum(..., "
+          "dtype=torch.float64)`), kernels with wide accumulators",
+          {"c": "a `float` accumulator, every addition rounded",
+           "python": "reduce in float32 (no `dtype=float64`), or explicit loops in the "
+                     "order of steps 1, 6 and 7",
+           "any": "accumulate in binary32, every addition rounded"},
+          "binary32/sum-order-probe.json (sums whose binary64 accumulation differs)"),
+    Cause("binary64-rounded", "arithmetic",
+          "values an ULP or more off from iteration 1 in a binary32 file",
+          "binary64 arithmetic, rounded to binary32 only when stored or written: a float64 "
+          "step on float32 state, a float64 array or Python float promoting NumPy's "
+          "arithmetic, C's `double` literals and `exp`",
+          {"c": "`float` throughout: `f` suffixes on literals, `expf`, "
+                "`-fexcess-precision=standard`",
+           "python": "every array and scalar float32 (`np.float32`, `torch.float32`)",
+           "any": "binary32 for every operation"},
+          "binary32/article.json (0.1 · dW is rounded to binary32)", pairable=False),
     Cause("extended-precision", "arithmetic",
           "an ULP off here and there, in C on 32-bit x86",
           "x87 registers (64-bit significand) kept across operations; even with "
@@ -121,6 +141,14 @@ CAUSES = [
            "python": "keep subnormals: XLA flushes them on CPU, NumPy and PyTorch do not",
            "any": "keep subnormals"},
           "subnormal.json"),
+    Cause("reduced-precision", "z",
+          "z and dW off by many ULPs in a binary32 file, where data have more than 8 or "
+          "11 significant bits",
+          "matrix products of operands rounded to bfloat16 or TF32 (tensor cores, "
+          "oneDNN, autocast, `torch.backends.cuda.matmul.allow_tf32`)",
+          {"python": "`torch.set_float32_matmul_precision('highest')`, no autocast",
+           "any": "binary32 operands in every product"},
+          "binary32/real-valued-logistic.json (data of 24 significant bits)"),
     Cause("float32", "arithmetic",
           "everything off from iteration 0 (0.4 is no binary32)",
           "binary32 arithmetic (PyTorch's and JAX's default dtype, GPUs)",

@@ -250,8 +250,10 @@ def _checked_width(entries, precision, golden_path, trace_path):
         other = {"binary64": ("8", "binary32"), "binary32": ("16", "binary64")}[precision]
         if " is not a bit pattern: " in str(e) and _width(str(e)) == int(other[0]):
             raise FormatError("its bit patterns have %s hex digits: a %s trace, and %s is "
-                              "a %s golden file (its scenario says \"precision\")"
-                              % (other[0], other[1], golden_path, precision), trace_path)
+                              "a %s golden file (its scenario %s)"
+                              % (other[0], other[1], golden_path, precision,
+                                 'says "precision": "binary32"' if precision == "binary32"
+                                 else 'has no "precision": binary64'), trace_path)
         raise
 
 

@@ -123,9 +123,12 @@ class Family:
     bit patterns become the floats the models take (binary64 patterns, or binary32
     ones held in floats)."""
 
-    def __init__(self, spec, models, common_pairs=(), value_of=bits_to_float):
+    def __init__(self, spec, models, common_pairs=(), value_of=bits_to_float, nudged=None,
+                 cost=1):
         self.spec, self.models, self.common_pairs = spec, models, common_pairs
         self.value_of = value_of
+        self.nudged = nudged              # an exp found off by some ULPs, without a model
+        self.cost = cost                  # what a value costs its models, in work
 
     def floats(self, W_bits, b_bits):
         f = self.value_of
@@ -216,9 +219,8 @@ def explain(report, evidence_work=EVIDENCE_WORK):
                        "the file altered? 'ann-ref golden check' regenerates it)" % (k - 1, k))
         return
     candidates = search(x, y, W, b, a, variant, obtained[0], family=family)
-    if not candidates and family is FAMILY:
-        candidates = (nudged_exp(x, y, W, b, a, variant, obtained[0]) or
-                      nudged_exp(x, y, W, b, a, variant, obtained[0], part="s"))
+    if not candidates and family.nudged is not None:
+        candidates = family.nudged(x, y, W, b, a, variant, obtained[0])
     candidates = _agree_before(candidates, x, y, a, variant, list(report.agreed), BEFORE_WORK,
                                family)
     d.causes = _rank(candidates, x, y, a, variant, obtained, k, evidence_work, family)
@@ -245,7 +247,7 @@ def search(x, y, W, b, a, variant, obtained, models=None, family=FAMILY):
         singles = [m for m in singles if m.A is not M.FLOAT32]
     target = (obtained[0], obtained[1])
     found = [m for m in singles if _next_state(m, x, y, W, b, a, variant) == target]
-    budget = Budget(PAIR_WORK, _size(x, y))
+    budget = Budget(PAIR_WORK, _size(x, y) * family.cost)
     tried = set()
     for pool in (M.pairs_with(found, singles), M.pairs_with(singles, singles)):
         for m in pool:
@@ -330,6 +332,13 @@ def _nudged(table, part="t"):
 
 
 INF = float("inf")
+def nudged_exp_or_sigmoid(x, y, W, b, a, variant, obtained):
+    """An exp off by some ULPs, else a sigmoid off by some ULPs (nudged_exp)."""
+    return (nudged_exp(x, y, W, b, a, variant, obtained) or
+            nudged_exp(x, y, W, b, a, variant, obtained, part="s"))
+
+
+FAMILY.nudged = nudged_exp_or_sigmoid
 
 
 def _size(x, y):
@@ -341,7 +350,7 @@ def _agree_before(candidates, x, y, a, variant, agreed, work, family=FAMILY):
     """The candidates that also give the states before the divergence, which the backend
     computed exactly as the contract does: a mistake that would have shown earlier is
     not the one made. (All of them if none does, so that something is shown.)"""
-    budget = Budget(work, _size(x, y))
+    budget = Budget(work, _size(x, y) * family.cost)
     kept = list(candidates)
     for i in range(len(agreed) - 1, 0, -1):
         if len(kept) <= 1 or not budget.spend(len(kept)):
@@ -366,7 +375,7 @@ def _rank(candidates, x, y, a, variant, obtained, k, work, family=FAMILY):
     order = {m.name: i for i, m in enumerate(family.models)}
     causes = [Cause(m, k, (rank(m.id), order.get(m.name, len(order) + i)))
               for i, m in enumerate(candidates)]
-    budget = Budget(work, _size(x, y))
+    budget = Budget(work, _size(x, y) * family.cost)
     fitting = {c.model.name for c in causes if "+" not in c.id}
     later = [c for c in causes if "+" in c.id and c.id not in family.common_pairs
              and any(n in fitting for n in c.model.components)]

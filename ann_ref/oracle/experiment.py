@@ -115,7 +115,7 @@ class Lab:
                 path = B.run(self.command, text.getvalue().encode("utf-8"), self.timeout,
                              self.max_output)
             self.scenarios += 1
-            return _read_states(path)
+            return _read_states(path, scenario)
         except B.BackendError as e:
             if self.session is not None and self.session.p.poll() is not None:
                 self.session = None
@@ -125,10 +125,11 @@ class Lab:
                 os.remove(path)
 
 
-def _read_states(path):
+def _read_states(path, scenario):
     from ..formats.reader import TRACE, open_document
     try:
         with open_document(path, TRACE) as document:
+            document.layout(scenario)     # read in the scenario's precision and shape
             return [(W, b) for _, W, b in document.entries()]
     except FormatError as e:
         raise Refused("it answered with something that is not a trace: %s" % e)
@@ -441,6 +442,9 @@ def investigate(report, lab, kind=None):
     d = report.diagnosis
     if d is None or d.golden_inconsistent or report.before is None or d.steps is None:
         return
+    if d.family.spec.A.format == "binary32":        # a binary32 file: its own designs
+        from .experiment32 import investigate32
+        return investigate32(report, lab, kind)
     if any(c.id == "float32" for c in d.causes[:1]):
         return                            # every value differs: the arithmetic is named
     s = report.scenario

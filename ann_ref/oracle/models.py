@@ -61,8 +61,8 @@ def pair(m1, m2):
     """Both mistakes at once (they replace different parts)."""
     first, second = sorted((m1, m2), key=lambda m: m.id)
     parts = {k: v for m in (first, second) for k, v in m.parts.items() if k in m.replaced}
-    model = Model("%s+%s" % (first.id, second.id), "%s+%s" % (first.name, second.name),
-                  "%s; and %s" % (first.does, second.does), parts)
+    model = type(first)("%s+%s" % (first.id, second.id), "%s+%s" % (first.name, second.name),
+                        "%s; and %s" % (first.does, second.does), parts)
     model.components = (first.name, second.name)
     return model
 

@@ -16,6 +16,20 @@ def _show(v):
     return show(_bits(v))
 
 
+def _bits32(v):
+    from ..core.binary32 import float_to_bits32
+    return 0x7FC00000 if v != v else float_to_bits32(v)
+
+
+def _formats(d):
+    """(bits, show, digits) of the values of a diagnosis: binary64 patterns, or binary32
+    ones where its models are the binary32 contract's (docs/SPEC.md §10)."""
+    family = getattr(d, "family", None)
+    if family is not None and family.spec.A.format == "binary32":
+        return _bits32, lambda v: show(_bits32(v), 8), 8
+    return _bits, _show, 16
+
+
 # --- text ----------------------------------------------------------------------------
 
 def cause_lines(d, room=None):
@@ -85,6 +99,7 @@ def step_lines(d):
     if d is None or d.steps is None or d.golden_inconsistent:
         return []
     spec, trial, name = d.steps, d.trial, d.trial_name
+    _bits, _show, _ = _formats(d)
     outputs = len(spec["z"])
     samples = d.samples[:MOST_SAMPLES]
     total = len(spec["z"]) * len(spec["z"][0])
@@ -94,7 +109,7 @@ def step_lines(d):
     lines = ["step %d recomputed from iteration %d, where every bit agrees (%s of %d%s):"
              % (d.k, d.k - 1, which, total,
                 ", where %s parts from the spec" % name if trial is not None and d.samples
-                and _differs(spec, trial, d.samples[0]) else "")]
+                and _differs(spec, trial, d.samples[0], _bits) else "")]
     for key in STEP_NAMES:
         cells = []
         for o, j in samples:
@@ -117,9 +132,9 @@ def step_lines(d):
     return lines
 
 
-def _differs(spec, trial, sample):
+def _differs(spec, trial, sample, bits=_bits):
     o, j = sample
-    return any(_bits(spec[n][o][j]) != _bits(trial[n][o][j]) for n in STEP_NAMES)
+    return any(bits(spec[n][o][j]) != bits(trial[n][o][j]) for n in STEP_NAMES)
 
 
 def text(report, max_lines):
@@ -176,7 +191,8 @@ def _divergence(dv):
         index = [int(n) for n in field[2:-1].split("][")]
         field = "W"
     return {"iteration": dv.k, "field": field, "index": index,
-            "expected": "%016x" % dv.expected, "obtained": "%016x" % dv.obtained,
+            "expected": "%0*x" % (dv.digits, dv.expected),
+            "obtained": "%0*x" % (dv.digits, dv.obtained),
             "kind": dv.kind, "ulps": dv.ulps,
             "distance": dv.ulps if dv.kind == "ulps" else dv.kind}
 
@@ -208,11 +224,12 @@ def as_json(report):
         "summary": report.summary(),
     }
     if d is not None and d.steps is not None and not d.golden_inconsistent:
+        bits, _, digits = _formats(d)
         out["step"] = {
             "iteration": d.k,
             "samples": [list(sj) for sj in d.samples],
             "compared_with": d.trial_name,
-            "spec": {n: {"%d,%d" % (o, j): "%016x" % _bits(d.steps[n][o][j])
+            "spec": {n: {"%d,%d" % (o, j): "%0*x" % (digits, bits(d.steps[n][o][j]))
                          for o, j in d.samples} for n in STEP_NAMES},
         }
     return out

@@ -13,28 +13,40 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 from mistakes import BY_ID, states, trace_lines  # noqa: E402
 
 
-def find(mistake_id):
+def find(mistake_id, binary32=False):
+    """The planted mistake of that id, of the binary32 ones where the scenario says
+    "precision": "binary32"."""
     if mistake_id == "none":
         from mistakes import entry
         return entry("none", "no mistake")
-    if mistake_id in BY_ID:
-        return BY_ID[mistake_id]
-    from mistakes_external import available
-    for entry in available():
-        if entry["id"] == mistake_id:
-            return entry
+    if binary32:
+        from mistakes.single import BY_ID32, available32
+        every = dict((e["id"], e) for e in available32())
+        every.update(BY_ID32)
+    else:
+        from mistakes_external import available
+        every = dict((e["id"], e) for e in available())
+        every.update(BY_ID)
+    if mistake_id in every:
+        return every[mistake_id]
     raise SystemExit("serve.py: no mistake %r" % mistake_id)
 
 
+def answer(mistake_id, scenario):
+    """The trace lines of the mistake in the scenario, in the scenario's precision."""
+    if scenario.get("precision") == "binary32":
+        from mistakes.single import states32, trace_lines32
+        return trace_lines32(states32(find(mistake_id, True), scenario))
+    return trace_lines(states(find(mistake_id), scenario))
+
+
 def main(argv):
-    mistake = find(argv[0])
     if "--batch" not in argv:
-        scenario = json.load(sys.stdin)["scenario"]
-        sys.stdout.writelines(trace_lines(states(mistake, scenario)))
+        sys.stdout.writelines(answer(argv[0], json.load(sys.stdin)["scenario"]))
         return 0
     for line in sys.stdin:
         if line.strip():
-            sys.stdout.writelines(trace_lines(states(mistake, json.loads(line)["scenario"])))
+            sys.stdout.writelines(answer(argv[0], json.loads(line)["scenario"]))
             sys.stdout.write('{"end": true}\n')
             sys.stdout.flush()
     return 0

@@ -72,3 +72,56 @@ def options(known, doc):
     if unknown:
         sys.exit("unknown switch %s\n%s" % (sorted(unknown)[0], doc))
     return given
+
+
+# --- binary32 scenarios (docs/SPEC.md §10): 8-digit bits -----------------------------------
+
+NAN32 = "7fc00000"
+
+
+def num32(h):
+    return struct.unpack(">f", bytes.fromhex(h))[0]
+
+
+def hex32(v):
+    """The 8-digit pattern of v, a binary32 value (a float, NumPy's or PyTorch's float32)."""
+    v = float(v)
+    return NAN32 if v != v else struct.pack(">f", v).hex()
+
+
+def inputs32(scenario):
+    """x, y, W as lists of rows of floats holding binary32 values, b and a as such
+    floats, from a binary32 scenario's bits."""
+    bits = scenario["bits"]
+    x, y, W = ([[num32(h) for h in row] for row in bits[k]] for k in ("x", "y", "W"))
+    return x, y, W, num32(bits["b"]), num32(bits["learning_rate"])
+
+
+def line32(k, W, b):
+    return json.dumps({"iteration": k, "bits": {"W": [[hex32(v) for v in row] for row in W],
+                                               "b": hex32(b)}}) + "\n"
+
+
+def exact_exp32(v):
+    """e^v correctly rounded to binary32 (docs/SPEC.md §10), as a float: a 50-digit
+    decimal exponential, converted exactly to a fraction and rounded once to binary32
+    (ties to even, subnormals kept). No binary64 rounding in between."""
+    from fractions import Fraction
+    v = float(v)
+    if v != v:
+        return v
+    if v > 100.0:
+        return float("inf")
+    if v < -110.0:
+        return 0.0
+    q = Fraction(Decimal(v).exp(Context(prec=50)))
+    e = q.numerator.bit_length() - q.denominator.bit_length()
+    if q < Fraction(2) ** e:
+        e -= 1                                  # 2^e <= q < 2^(e+1)
+    quantum = Fraction(2) ** max(e - 23, -149)  # binary32's spacing at q
+    n, rest = divmod(q, quantum)
+    if rest > quantum / 2 or (rest == quantum / 2 and n % 2):
+        n += 1
+    if n * quantum >= Fraction(2) ** 128:
+        return float("inf")
+    return float(n * quantum)                   # n < 2^25: exact in binary64
