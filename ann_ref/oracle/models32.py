@@ -20,7 +20,7 @@ from ..core.model import PARTS
 from ..core.single import BINARY32, Single
 from . import sums
 from .causes import ORDER
-from .diagnose import Family
+from .findings import Family, _next_state
 from .models import Model, update_with
 
 INF = float("inf")
@@ -616,7 +616,6 @@ COMMON_PAIRS = ("fma+fused-update", "exp+fused-update", "blas-dot+fused-update")
 def nudged_exp32(x, y, W, b, a, variant, obtained, most=64):
     """exp32 one or two ULPs off at one argument (or two, for a small step) that gives
     the obtained state: diagnose.nudged_exp in binary32."""
-    from .diagnose import _next_state
     if variant == "threshold":
         return []
     z = SPEC.step(x, y, W, b, a, variant, keep=True)[1]["z"][0]
