@@ -15,12 +15,12 @@ from ..core.numbers import shown as quoted
 from ..core.training import states
 from ..errors import UsageError
 from ..formats.atomic import check_target, replacing
-from ..formats.writer import number as json_number, scenario_object, write_document
+from ..formats.writer import json_decimal, scenario_object, write_document
 from ..learn import scenario
 from ..learn.loss import assess, outputs
-from ..learn.show import number as shown, number32
+from ..learn.show import printed as shown, printed32
 from ..progress import progress
-from .options import PROG, count, json_value, matrix, number, positive
+from .options import PROG, count, json_value, matrix, number_argument, positive
 
 INF = float("inf")
 
@@ -47,9 +47,9 @@ def add_parser(sub):
     p.add_argument("-W", "--W", type=matrix, metavar="MATRIX",
                    help="initial weights, features × outputs: a JSON matrix such as "
                    "'[[0.4],[0.2]]' or '0.4,0.2' for one output (default: 0.4,0.2)")
-    p.add_argument("-b", "--b", type=number, metavar="NUMBER",
+    p.add_argument("-b", "--b", type=number_argument, metavar="NUMBER",
                    help="initial bias, one number shared by every output (default: 1)")
-    p.add_argument("-a", "--learning-rate", type=number, metavar="NUMBER",
+    p.add_argument("-a", "--learning-rate", type=number_argument, metavar="NUMBER",
                    help="learning rate a (default: 0.1)")
     p.add_argument("-n", "--iterations", type=count, metavar="N",
                    help="number of updates (default: 1000)")
@@ -288,7 +288,7 @@ def _decimal(v, A):
     """The shortest decimal that reads back as v in A's precision (A an Arithmetic or
     its format's name)."""
     name = A if isinstance(A, str) else A.format
-    return number32(v) if name == "binary32" else repr(v)
+    return printed32(v) if name == "binary32" else repr(v)
 
 
 class Table:
@@ -335,9 +335,9 @@ def json_line(k, wrong, loss, W, b, precision="binary64"):
         from ..core.binary32 import hex_bits32 as bits
     return json.dumps(OrderedDict([
         ("iteration", k), ("misclassified", wrong),
-        ("loss", json_number(round(loss, 6))),
-        ("W", [[json_number(v, precision) for v in r] for r in W]),
-        ("b", json_number(b, precision)),
+        ("loss", json_decimal(round(loss, 6))),
+        ("W", [[json_decimal(v, precision) for v in r] for r in W]),
+        ("b", json_decimal(b, precision)),
         ("bits", OrderedDict([("W", [[bits(v) for v in r] for r in W]),
                               ("b", bits(b))]))]))
 

@@ -504,8 +504,8 @@ WIDENED = Arithmetic("binary64, rounded to binary32 when stored", float, BINARY6
 def _decimal64(v):
     """The binary64 a float64 program reads from the decimal a file writes for the
     binary32 v (the shortest that reads back as v, rounded straight to binary32)."""
-    from ..formats.writer import number
-    return float(number(f32(float(v)), "binary32"))
+    from ..formats.writer import json_decimal
+    return float(json_decimal(f32(float(v)), "binary32"))
 
 
 # the same from the scenario's decimals read as binary64: a whole run in binary64, whose
