@@ -129,6 +129,7 @@ def test_the_sigmoid_probe_arguments_are_misrounded_by_expf():
     assert all(expf_arm(-v) != exp32(-v) for v in z[1:6])
 
 
+@pytest.mark.slow
 def test_every_file_satisfies_the_binary32_schema():
     jsonschema = pytest.importorskip("jsonschema")
     with open(os.path.join(FOLDER, "schema.json"), encoding="utf-8") as f:
@@ -188,7 +189,8 @@ def test_the_readme_of_golden_lists_every_binary32_scenario_with_its_flags():
         assert row.rstrip(" |").endswith(", ".join(s["flags"]))
 
 
-@pytest.mark.parametrize("name", sorted(BY_NAME))
+@pytest.mark.parametrize("name", [n if n != "long-run" else pytest.param(n, marks=pytest.mark.slow)
+                                  for n in sorted(BY_NAME)])
 def test_every_binary32_file_verifies_against_itself(name):
     # its decimals agree with its bits (−0.0 included), and its bits with themselves
     path = os.path.join(FOLDER, name + ".json")

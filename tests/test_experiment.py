@@ -226,6 +226,7 @@ def wrapper(tmp_path, body):
     return "%s %s" % (sys.executable, path)
 
 
+@pytest.mark.slow
 def test_a_backend_that_takes_only_its_own_shape_is_probed_in_its_shape(tmp_path):
     # it refuses any scenario whose W is not 2 × 1, and adds b first where it runs
     backend = wrapper(tmp_path,

@@ -15,8 +15,6 @@ import random
 import shutil
 import stat
 import struct
-import subprocess
-import sys
 
 import pytest
 
@@ -327,6 +325,7 @@ def test_fuzz_the_command_line(tmp_path, count):
     assert not [n for n in os.listdir(str(tmp_path)) if n.endswith(".tmp")]
 
 
+@pytest.mark.slow
 def test_fuzz_golden_check_on_a_copy_of_the_catalogue(tmp_path):
     folder = tmp_path / "golden"
     shutil.copytree(GOLDEN_DIR, str(folder))

@@ -36,7 +36,10 @@ def catching(mistake_id):
             if first_difference(mistake_id, s, reference(s)) not in (None, NOT_APPLICABLE)]
 
 
-@pytest.mark.parametrize("mistake", BACKPROP, ids=lambda m: m["id"])
+# the fast suite keeps two of the backpropagation mistakes; -m slow every one
+@pytest.mark.parametrize("mistake", [m if i < 2 else pytest.param(m, marks=pytest.mark.slow)
+                                     for i, m in enumerate(BACKPROP)],
+                         ids=lambda m: m["id"])
 def test_a_planted_backpropagation_mistake_is_named_first(mistake, tmp_path):
     names = catching(mistake["id"])
     assert names

@@ -128,3 +128,87 @@ def test_the_checker_sees_a_violation():
     assert (1, "formats", "formats.writer") in found
     assert (2, "core", "core") in found
     assert (3, None, "decimal") in found
+
+
+def module_graph():
+    """{module: modules of ann_ref it imports}, module names as dotted paths under
+    ann_ref: the imports run when the module is imported, not those inside a function
+    (which a dispatch, or a board's small heap, delays to the call)."""
+    graph = {}
+    names = set()
+    for path, rel, part in modules():
+        names.add(rel[:-3].replace("/", ".").replace(".__init__", ""))
+    for path, rel, part in modules():
+        me = rel[:-3].replace("/", ".").replace(".__init__", "")
+        with open(path, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+        nodes = []
+        todo = list(tree.body)
+        while todo:                      # the module's body, into if/try, never into def
+            node = todo.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                continue
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                nodes.append(node)
+            todo.extend(ast.iter_child_nodes(node))
+        package = me.split(".") if rel.endswith("__init__.py") else me.split(".")[:-1]
+        out = set()
+        for node in nodes:
+            if isinstance(node, ast.Import):
+                wanted = [a.name[len("ann_ref."):] for a in node.names
+                          if a.name.startswith("ann_ref.")]
+            elif node.level == 0:
+                if not (node.module or "").startswith("ann_ref"):
+                    continue
+                base = node.module.split(".")[1:]
+                wanted = [".".join(base + [a.name]) for a in node.names] + [".".join(base)]
+            else:
+                base = package[:len(package) - (node.level - 1)] + (
+                    node.module.split(".") if node.module else [])
+                wanted = [".".join(base + [a.name]) for a in node.names] + [".".join(base)]
+            found = [n for n in wanted[:-1] if n in names] or [n for n in wanted[-1:]
+                                                               if n in names]
+            out.update(n for n in found if n != me)
+        graph[me] = out
+    return graph
+
+
+def cycles(graph):
+    """The strongly connected groups of more than one module (Tarjan)."""
+    index, low, stack, on, found = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    graph = module_graph()
+    assert "oracle.diagnose" in graph and "oracle.findings" in graph["oracle.diagnose"]
+    assert not cycles(graph), cycles(graph)
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []

@@ -14,7 +14,7 @@ import json
 from ..core.binary32 import bits32_to_float, exp32, hex_bits32
 from ..core.bits import bits_to_float, hex_bits
 from ..core.exponential import exp
-from ..formats.writer import number
+from ..formats.writer import json_decimal
 from .scenarios import BY_NAME
 
 FILENAME = "exp.json"
@@ -95,7 +95,7 @@ def render():
     rows = vectors()
     for i, (kind, x, y) in enumerate(rows):
         lines.append(_dumps({"kind": kind, "argument": hex_bits(x), "result": hex_bits(y),
-                             "x": number(x), "exp": number(y)})
+                             "x": json_decimal(x), "exp": json_decimal(y)})
                      + ("," if i < len(rows) - 1 else ""))
     lines.append("]")
     lines.append("}")
@@ -195,7 +195,7 @@ def render32():
     rows = vectors32()
     for i, (kind, x, y) in enumerate(rows):
         lines.append(_dumps({"kind": kind, "argument": hex_bits32(x), "result": hex_bits32(y),
-                             "x": number(x), "exp": number(y)})
+                             "x": json_decimal(x), "exp": json_decimal(y)})
                      + ("," if i < len(rows) - 1 else ""))
     lines.append("]")
     lines.append("}")

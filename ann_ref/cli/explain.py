@@ -4,7 +4,7 @@ from ..catalogue.layers import named
 from ..errors import UsageError
 from ..learn import scenario
 from ..learn.run import Run
-from ..learn.show import matrix, number, table, whole
+from ..learn.show import matrix, printed, table, whole
 from .options import PROG, positive
 
 
@@ -44,7 +44,7 @@ def run_command(args, out):
 def explain(s, k, bits=False, path=None):
     step = Run(s).step(k)
     W, b = step.W, step.b
-    n = lambda v: number(v, bits)
+    n = lambda v: printed(v, bits)
     title = ("the article's example (AND)" if path is None
              else "scenario %s of %s" % (s["name"], path))
     lines = ["iteration %d of %s, %s variant: from state %d to state %d"

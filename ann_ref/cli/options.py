@@ -58,7 +58,7 @@ def _value(text):
     return v
 
 
-def number(text):
+def number_argument(text):
     return _value(text)
 
 

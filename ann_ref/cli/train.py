@@ -1,13 +1,10 @@
 """`ann-ref train`: train the network and print the final state, in decimal and bits;
 along the way, how many samples it gets wrong and its loss; optionally its trace."""
 import argparse
-import json
-from collections import OrderedDict
 
 from .. import __version__
 from ..catalogue.document import header_members
 from ..core.arithmetic import BINARY64
-from ..core.bits import hex_bits
 from ..core.datasets import ARTICLE, GATES, X_GATES
 from ..core.libm import LIBM
 from ..core.model import VARIANTS
@@ -15,12 +12,12 @@ from ..core.numbers import shown as quoted
 from ..core.training import states
 from ..errors import UsageError
 from ..formats.atomic import check_target, replacing
-from ..formats.writer import number as json_number, scenario_object, write_document
+from ..formats.writer import scenario_object, write_document
 from ..learn import scenario
-from ..learn.loss import assess, outputs
-from ..learn.show import number as shown, number32
+from ..learn.loss import assess
+from ..learn.printout import Table, decimal, json_line, summary
 from ..progress import progress
-from .options import PROG, count, json_value, matrix, number, positive
+from .options import PROG, count, json_value, matrix, number_argument, positive
 
 INF = float("inf")
 
@@ -47,9 +44,9 @@ def add_parser(sub):
     p.add_argument("-W", "--W", type=matrix, metavar="MATRIX",
                    help="initial weights, features × outputs: a JSON matrix such as "
                    "'[[0.4],[0.2]]' or '0.4,0.2' for one output (default: 0.4,0.2)")
-    p.add_argument("-b", "--b", type=number, metavar="NUMBER",
+    p.add_argument("-b", "--b", type=number_argument, metavar="NUMBER",
                    help="initial bias, one number shared by every output (default: 1)")
-    p.add_argument("-a", "--learning-rate", type=number, metavar="NUMBER",
+    p.add_argument("-a", "--learning-rate", type=number_argument, metavar="NUMBER",
                    help="learning rate a (default: 0.1)")
     p.add_argument("-n", "--iterations", type=count, metavar="N",
                    help="number of updates (default: 1000)")
@@ -198,7 +195,7 @@ def run_command(args, out):
     every = args.every or (1 if args.json else None)
     if not args.json:
         out.write("ann_ref %s: %s, %s variant, learning rate %s, %d iterations%s%s\n" % (
-            __version__, title, s["variant"], _decimal(s["learning_rate"], precision), n,
+            __version__, title, s["variant"], decimal(s["learning_rate"], precision), n,
             ", in binary32" if precision == "binary32" else "",
             "; exp from libm, NOT portable" if args.exp == "libm" else ""))
         for line in scenario.describe(s):
@@ -251,96 +248,3 @@ def run_command(args, out):
     if not args.json:
         summary(out, s, seen["final"], trajectory.settled, A, args.trace)
     return 0
-
-
-def summary(out, s, final, last_change, A, trace):
-    W, b = final
-    n = s["iterations"]
-    bits = _hex(A)
-    out.write("after %d iterations:\n" % n)
-    for i, row in enumerate(W):
-        for o, v in enumerate(row):
-            out.write("  W[%d][%d] = %-24s %s\n" % (i, o, _decimal(v, A), bits(v)))
-    out.write("  b       = %-24s %s\n" % (_decimal(b, A), bits(b)))
-    y_pred = outputs(s["x"], W, b, A)[1]
-    out.write("predictions y_pred = %s, targets y = %s\n" % (_ints(y_pred), _ints(s["y"])))
-    if n == 0:
-        out.write("no update was made\n")
-    elif last_change == n:
-        out.write("the state still changed at update %d\n" % n)
-    elif last_change == 0:
-        out.write("no update changed the state\n")
-    else:
-        out.write("the state stopped changing after update %d\n" % last_change)
-    if trace:
-        out.write("trace written to %s\n" % trace)
-
-
-def _hex(A):
-    """The bit pattern of a value: 16 hex digits, 8 in binary32."""
-    if A.format == "binary32":
-        from ..core.binary32 import hex_bits32
-        return hex_bits32
-    return hex_bits
-
-
-def _decimal(v, A):
-    """The shortest decimal that reads back as v in A's precision (A an Arithmetic or
-    its format's name)."""
-    name = A if isinstance(A, str) else A.format
-    return number32(v) if name == "binary32" else repr(v)
-
-
-class Table:
-    """The --every table: one row per shown iteration, columns of fixed width so that
-    rows line up as they are printed."""
-
-    def __init__(self, s, bits, out, precision="binary64"):
-        self.bits, self.out = bits, out
-        self.binary32 = precision == "binary32"
-        self.samples = len(s["y"]) * len(s["y"][0])
-        names = ["W[%d][%d]" % (i, o) for i in range(len(s["W"])) for o in range(len(s["W"][0]))]
-        self.k_width = max(len("iteration"), len("%d" % s["iterations"]))
-        self.wrong_width = max(len("misclassified"), 2 * len("%d" % self.samples) + 1)
-        self.width = (8 if self.binary32 else 16) if bits else 24
-        self.write(["iteration".ljust(self.k_width), "misclassified".ljust(self.wrong_width),
-                    "loss".ljust(10)] + [name.ljust(self.width) for name in names] + ["b"])
-
-    def write(self, cells):
-        self.out.write("  ".join(cells).rstrip() + "\n")
-
-    def row(self, k, wrong, loss, W, b):
-        values = [v for r in W for v in r] + [b]
-        self.write([("%d" % k).ljust(self.k_width),
-                    ("%d/%d" % (wrong, self.samples)).ljust(self.wrong_width),
-                    _loss(loss).ljust(10)] +
-                   [self.cell(v).ljust(self.width) for v in values])
-
-    def cell(self, v):
-        if self.binary32:
-            from ..core.binary32 import hex_bits32
-            return hex_bits32(v) if self.bits else _decimal(v, "binary32")
-        return shown(v, self.bits)
-
-
-def _loss(v):
-    """Six decimals: the loss uses the C library's log, whose last bits vary."""
-    return "%.6f" % v if v == v and v != float("inf") else repr(v)
-
-
-def json_line(k, wrong, loss, W, b, precision="binary64"):
-    # keys in reading order; the loss rounded as the table rounds it (libm's log)
-    bits = hex_bits
-    if precision == "binary32":
-        from ..core.binary32 import hex_bits32 as bits
-    return json.dumps(OrderedDict([
-        ("iteration", k), ("misclassified", wrong),
-        ("loss", json_number(round(loss, 6))),
-        ("W", [[json_number(v, precision) for v in r] for r in W]),
-        ("b", json_number(b, precision)),
-        ("bits", OrderedDict([("W", [[bits(v) for v in r] for r in W]),
-                              ("b", bits(b))]))]))
-
-
-def _ints(A):
-    return "[%s]" % ", ".join("[%s]" % ", ".join("%d" % v for v in row) for row in A)

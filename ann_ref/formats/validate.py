@@ -141,7 +141,7 @@ def bits_matrix(A, file, path, golden=True, repaired=None, p=BINARY64):
              for j, h in enumerate(r)] for i, r in enumerate(A)]
 
 
-def number(v, file, path, p=BINARY64):
+def read_decimal(v, file, path, p=BINARY64):
     """A decimal of the format as a float: a JSON number, or "inf", "-inf", "nan"; in a
     binary32 scenario, the binary32 nearest it."""
     if type(v) is str and v in NON_FINITE:
@@ -170,7 +170,7 @@ def agree(decimal, exact, file, path, p=BINARY64):
             for j, (v, n) in enumerate(zip(row, bits_row)):
                 agree(v, n, file, "%s[%d][%d]" % (path, i, j), p)
         return
-    v = number(decimal, file, path, p)
+    v = read_decimal(decimal, file, path, p)
     n = p.bits_of(v)
     if n != exact:
         raise FormatError("the decimal %s disagrees with its bits %0*x (%s is %0*x)"
@@ -255,11 +255,11 @@ def scenario(s, kind, file, path="$.scenario"):
     def matrix(M, where):
         if not (type(M) is list and M and all(type(r) is list for r in M)):
             raise FormatError("must be a matrix: a non-empty list of lists", file, where)
-        return [[number(v, file, "%s[%d][%d]" % (where, i, j), p) for j, v in enumerate(r)]
+        return [[read_decimal(v, file, "%s[%d][%d]" % (where, i, j), p) for j, v in enumerate(r)]
                 for i, r in enumerate(M)]
 
     values = {"x": matrix(s["x"], path + ".x"), "y": matrix(s["y"], path + ".y"),
-              "learning_rate": number(s["learning_rate"], file, path + ".learning_rate", p)}
+              "learning_rate": read_decimal(s["learning_rate"], file, path + ".learning_rate", p)}
     if layered:
         given_layers = s["layers"]
         if not (type(given_layers) is list and given_layers):
@@ -274,7 +274,7 @@ def scenario(s, kind, file, path="$.scenario"):
                                      matrix(layer["b"], where + ".b")))
     else:
         values["W"] = matrix(s["W"], path + ".W")
-        values["b"] = number(s["b"], file, path + ".b", p)
+        values["b"] = read_decimal(s["b"], file, path + ".b", p)
     given = s.get("bits")
     if given is None and kind == GOLDEN:
         raise FormatError("missing key 'bits'", file, path)

@@ -16,7 +16,7 @@ from .validate import BINARY32, NON_FINITE
 _HEX = "%016x".__mod__
 
 
-def number(v, precision="binary64"):
+def json_decimal(v, precision="binary64"):
     """A float as JSON: itself when finite (repr, the shortest decimal that round-trips),
     else the string "inf", "-inf" or "nan". A binary32 value is written as the shortest
     decimal that reads back as it, rounded straight to binary32."""
@@ -63,7 +63,7 @@ def scenario_object(name, variant, x, y, W, b, learning_rate, iterations,
     scenario = {"name": name, "variant": variant, "iterations": iterations, "bits": {}}
     if precision != "binary64":
         scenario["precision"] = precision
-    decimal = lambda v: number(v, precision)     # noqa: E731
+    decimal = lambda v: json_decimal(v, precision)     # noqa: E731
     bits = lambda v: hex_of(v, precision)        # noqa: E731
     for key, v in values.items():
         if isinstance(v, list):
@@ -82,7 +82,7 @@ def scenario_object(name, variant, x, y, W, b, learning_rate, iterations,
 
 def entry_object(k, state, precision="binary64"):
     """A trace entry as an object: state (W, b), or a layered network's [(W, b), ...]."""
-    decimal = lambda v: number(v, precision)     # noqa: E731
+    decimal = lambda v: json_decimal(v, precision)     # noqa: E731
     bits = lambda v: hex_of(v, precision)        # noqa: E731
     if isinstance(state, list):
         return {"iteration": k,

@@ -12,7 +12,7 @@ from ..core.matrix import dot
 from ..core.model import PARTS, forward, step
 from ..core.training import network_states
 from .loss import cross_entropy, misclassified
-from .show import matrix, number, table, whole
+from .show import matrix, printed, table, whole
 
 
 def widths(s):
@@ -99,7 +99,7 @@ def explain(s, k, bits=False, path=None):
     run = NetworkRun(s)
     st = run.step(k)
     count = len(st.layers)
-    n = lambda v: number(v, bits)                    # noqa: E731
+    n = lambda v: printed(v, bits)                    # noqa: E731
     target = n if bits else whole
     title = ("scenario %s (the layered catalogue)" % s["name"] if path == s["name"] or path is None
              else "scenario %s of %s" % (s["name"], path))

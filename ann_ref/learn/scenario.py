@@ -4,7 +4,7 @@ from ..core.checks import problem
 from ..core.datasets import ARTICLE
 from ..core.model import THRESHOLD
 from ..formats.reader import SCENARIO, open_document
-from .show import SMALL, data, integral, integral32, matrix, number, number32
+from .show import SMALL, data, integral, integral32, matrix, printed, printed32
 
 
 def article():
@@ -38,7 +38,7 @@ def _same(u, v):
     if isinstance(u, list):
         return len(u) == len(v) and all(_same(p, q) for p, q in zip(u, v))
     if isinstance(u, float):
-        return isinstance(v, float) and number(u, True) == number(v, True)
+        return isinstance(v, float) and printed(u, True) == printed(v, True)
     return u == v
 
 
@@ -46,7 +46,7 @@ def describe(s):
     """Two lines that say exactly what data and initial state are trained: the data in
     full when it is small (else its shape), then W and b."""
     W = s["W"]
-    cell = number32 if s.get("precision") == "binary32" else None     # binary32: 0.4
+    cell = printed32 if s.get("precision") == "binary32" else None     # binary32: 0.4
     shown = matrix(W, cell=cell) if len(W) * len(W[0]) <= SMALL else \
         "%d × %d" % (len(W), len(W[0]))
     whole = integral32 if cell else integral

@@ -6,17 +6,17 @@ from ..core.bits import hex_bits
 SMALL = 16
 
 
-def number(v, bits=False):
+def printed(v, bits=False):
     return hex_bits(v) if bits else repr(v)
 
 
-def number32(v):
+def printed32(v):
     """A binary32 value (in a float) as the shortest decimal that reads back as it,
     rounded straight to binary32: 0.1, not 0.10000000149011612."""
     if v != v or v in (_INF, -_INF):
         return repr(v)
-    from ..formats.writer import number as written
-    return repr(written(v, "binary32"))
+    from ..formats.writer import json_decimal
+    return repr(json_decimal(v, "binary32"))
 
 
 _INF = float("inf")
@@ -29,7 +29,7 @@ def whole(v):
 
 def matrix(A, bits=False, cell=None):
     """[[0.4], [0.2]] as Python would print it, or with bit patterns."""
-    cell = cell or (lambda v: number(v, bits))
+    cell = cell or (lambda v: printed(v, bits))
     return "[%s]" % ", ".join("[%s]" % ", ".join(cell(v) for v in row) for row in A)
 
 
@@ -40,7 +40,7 @@ def integral(v):
 
 def integral32(v):
     """integral for binary32 values: 0.1 for the binary32 nearest 0.1."""
-    return "%d" % v if v == v and abs(v) < 2.0 ** 53 and v == int(v) else number32(v)
+    return "%d" % v if v == v and abs(v) < 2.0 ** 53 and v == int(v) else printed32(v)
 
 
 def data(name, A, cell=integral):

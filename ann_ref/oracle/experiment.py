@@ -992,7 +992,7 @@ def _name(d, findings, kind):
     (first of them one whose fix alone would make the step agree),
     each group in the order of the step's parts; causes inferred from the states stay
     where an experiment names them too."""
-    from .diagnose import Cause
+    from .findings import Cause
     order = ["z", "t", "s", "y_pred", "e", "dW", "db", "update"]
     findings.sort(key=lambda f: (getattr(f, "matters", None) is False,
                                  not getattr(f, "enough", None),

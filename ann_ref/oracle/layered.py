@@ -27,7 +27,7 @@ from ..core.model import (PARTS, bias_gradient, carry_back, exponential, sigmoid
 from . import models as M
 from .arith import Extended
 from .causes import CAUSES as ARTICLE_CAUSES, Cause as Record
-from .diagnose import BEFORE_WORK, EVIDENCE_WORK, Budget, Cause, Diagnosis
+from .findings import BEFORE_WORK, EVIDENCE_WORK, Budget, Cause, Diagnosis
 
 INF = float("inf")
 

@@ -20,7 +20,7 @@ from ..core.model import PARTS
 from ..core.single import BINARY32, Single
 from . import sums
 from .causes import ORDER
-from .diagnose import Family
+from .findings import Family, _next_state
 from .models import Model, update_with
 
 INF = float("inf")
@@ -504,8 +504,8 @@ WIDENED = Arithmetic("binary64, rounded to binary32 when stored", float, BINARY6
 def _decimal64(v):
     """The binary64 a float64 program reads from the decimal a file writes for the
     binary32 v (the shortest that reads back as v, rounded straight to binary32)."""
-    from ..formats.writer import number
-    return float(number(f32(float(v)), "binary32"))
+    from ..formats.writer import json_decimal
+    return float(json_decimal(f32(float(v)), "binary32"))
 
 
 # the same from the scenario's decimals read as binary64: a whole run in binary64, whose
@@ -616,7 +616,6 @@ COMMON_PAIRS = ("fma+fused-update", "exp+fused-update", "blas-dot+fused-update")
 def nudged_exp32(x, y, W, b, a, variant, obtained, most=64):
     """exp32 one or two ULPs off at one argument (or two, for a small step) that gives
     the obtained state: diagnose.nudged_exp in binary32."""
-    from .diagnose import _next_state
     if variant == "threshold":
         return []
     z = SPEC.step(x, y, W, b, a, variant, keep=True)[1]["z"][0]

@@ -20,7 +20,7 @@ def show(n, digits=16):
     """A bit pattern as people read it: the shortest decimal, then the bits."""
     if digits == 8:
         from ..core.binary32 import bits32_to_float
-        from ..formats.writer import number
+        from ..formats.writer import json_decimal
         v = bits32_to_float(n)
-        return "%r (%08x)" % (number(v, "binary32") if v == v else v, n)
+        return "%r (%08x)" % (json_decimal(v, "binary32") if v == v else v, n)
     return "%r (%016x)" % (bits_to_float(n), n)

@@ -474,14 +474,14 @@ def inputs32(scenario):
 def decimals64(scenario):
     """(x, y, W, b, a) as a float64 program reads them: the scenario's decimals parsed
     as binary64 (the catalogue's numbers written as a file writes them)."""
-    from ann_ref.formats.writer import number
+    from ann_ref.formats.writer import json_decimal
 
     def read(value):
         if isinstance(value, list):
             return [[read(u) for u in row] for row in value]
         if isinstance(value, str) or "bits" in scenario:
             return float(value)
-        return float(number(f32(float(value)), "binary32"))
+        return float(json_decimal(f32(float(value)), "binary32"))
     return tuple(read(scenario[k]) for k in ("x", "y", "W", "b", "learning_rate"))
 
 
