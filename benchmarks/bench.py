@@ -33,7 +33,7 @@ from ann_ref.core.bits import hex_bits  # noqa: E402
 from ann_ref.core.checks import problem as checked  # noqa: E402
 from ann_ref.core.arithmetic import BINARY64  # noqa: E402
 from ann_ref.core.fast import stepper  # noqa: E402
-from ann_ref.core.training import states  # noqa: E402
+from ann_ref.core.training import trajectory  # noqa: E402
 from kernel import kernel  # noqa: E402
 
 try:
@@ -148,7 +148,7 @@ def same_bits(state1, state2):
 def consume(x, y, W, b, a, n, variant):
     """Every state of the core's states (training.py) on checked floats, none kept and
     none copied: what `run` and `golden write` do."""
-    for state in states(x, y, W, b, a, n, variant):
+    for state in trajectory(x, y, W, b, a, n, variant):
         pass
     return state
 
@@ -211,7 +211,7 @@ def bench_sizes(rounds, scale=1, warmup=0):
         x, y, W, b, a = problem(features, samples)
 
         def ours():
-            for state in states(x, y, W, b, a, n, "logistic"):
+            for state in trajectory(x, y, W, b, a, n, "logistic"):
                 pass
             return state
         if not same_bits(kernel(x, y, W, b, a, n), ours()):

@@ -3,7 +3,7 @@
     python3 benchmarks/bench_binary32.py [--rounds N] [--quick]
 
 For each shape, the same scenario (binary32 inputs, which binary64 holds exactly) runs
-its steps in binary64 — training.states' step on floats (fast.py) — and in binary32:
+its steps in binary64 — training.trajectory' step on floats (fast.py) — and in binary32:
 fast32.py's step on floats holding binary32 values (single.FLOATS32, what `run` and
 `golden write` use), the same on single.BINARY32's Singles (made again at every step),
 and model.step on Singles (the readable step, every part an object operation). Every

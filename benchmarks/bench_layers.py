@@ -27,7 +27,7 @@ from ann_ref.core.arithmetic import BINARY64  # noqa: E402
 from ann_ref.core.bits import hex_bits  # noqa: E402
 from ann_ref.core.libm import LIBM  # noqa: E402
 from ann_ref.core.model import step  # noqa: E402
-from ann_ref.core.training import network_states  # noqa: E402
+from ann_ref.core.training import network_trajectory  # noqa: E402
 from bench import ratio, show, side_by_side  # noqa: E402
 from kernel_layers import kernel  # noqa: E402
 
@@ -86,10 +86,10 @@ def main():
             state = step(BINARY64, x, y, state, a, "logistic")
         return state
     contenders = {
-        "ann_ref": lambda: last(network_states(x, y, layers, a, n, "logistic")),
+        "ann_ref": lambda: last(network_trajectory(x, y, layers, a, n, "logistic")),
         "kernel": lambda: kernel(x, y, layers, a, n),
         "model.step": readable,
-        "libm exp": lambda: last(network_states(x, y, layers, a, n, "logistic", LIBM)),
+        "libm exp": lambda: last(network_trajectory(x, y, layers, a, n, "logistic", LIBM)),
     }
     if numpy is not None:
         contenders["numpy"] = lambda: numpy_loop(numpy, x, y, layers, a, n)

@@ -41,7 +41,7 @@ WRITE_ONLY = """
 import itertools, sys
 sys.path.insert(0, %(root)r)
 from ann_ref.cli.run import read_header
-from ann_ref.core.training import states
+from ann_ref.core.training import trajectory
 from ann_ref.formats.writer import write_document
 s, head = read_header(sys.argv[1])
 first = list(itertools.islice(states(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
@@ -55,7 +55,7 @@ COMPUTE_ONLY = """
 import sys
 sys.path.insert(0, %(root)r)
 from ann_ref.cli.run import read_header
-from ann_ref.core.training import states
+from ann_ref.core.training import trajectory
 s, head = read_header(sys.argv[1])
 for state in states(s["x"], s["y"], s["W"], s["b"], s["learning_rate"], s["iterations"],
                     s["variant"]):

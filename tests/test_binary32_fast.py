@@ -15,7 +15,7 @@ from ann_ref.core import fast, fast32
 from ann_ref.core.arithmetic import Arithmetic
 from ann_ref.core.model import LOGISTIC, THRESHOLD, step as model_step
 from ann_ref.core.single import BINARY32, FLOATS32, Single
-from ann_ref.core.training import states
+from ann_ref.core.training import trajectory
 from helpers import GOLDEN
 
 INF = float("inf")
@@ -116,7 +116,7 @@ def test_every_step_of_every_golden_binary32_trace(name):
         if k < 100:                       # the readable step is the slow one
             assert key(readable(x, y, trace[k][0], trace[k][1], a, s["variant"])) == expected
     n = len(trace) - 1
-    got = [key(state) for state in states(x, y, trace[0][0], trace[0][1], a, n, s["variant"],
+    got = [key(state) for state in trajectory(x, y, trace[0][0], trace[0][1], a, n, s["variant"],
                                           FLOATS32)]
     assert got == [key(state) for state in trace]
 
@@ -161,17 +161,17 @@ def check_random_scenarios(count, seed, most=(5, 9, 3)):
         x, y, W0, b0, a, variant = scenario(rng, most)
         steps = fast_steps(x, y, a, variant)
         W, b = W0, b0
-        trajectory = [(W0, b0)]
+        run = [(W0, b0)]
         for k in range(5):
             W, b = readable(x, y, W, b, a, variant)
             expected = key((W, b))
             for one in steps:
-                assert key(one(*trajectory[-1])) == expected, (seed, i, k, x, y, W0, b0, a,
+                assert key(one(*run[-1])) == expected, (seed, i, k, x, y, W0, b0, a,
                                                                variant)
-            trajectory.append(([[v.v for v in row] for row in W], b.v))
-            W, b = trajectory[-1]
-        got = list(states(x, y, W0, b0, a, 5, variant, FLOATS32))
-        assert [key(s) for s in got] == [key(s) for s in trajectory], (seed, i)
+            run.append(([[v.v for v in row] for row in W], b.v))
+            W, b = run[-1]
+        got = list(trajectory(x, y, W0, b0, a, 5, variant, FLOATS32))
+        assert [key(s) for s in got] == [key(s) for s in run], (seed, i)
 
 
 def test_random_scenarios():

@@ -10,7 +10,7 @@ from ann_ref.catalogue.scenarios import NOTES, SCENARIOS
 from ann_ref.core.checks import problem
 from ann_ref.core.arithmetic import BINARY64
 from ann_ref.core.model import step
-from ann_ref.core.training import states
+from ann_ref.core.training import trajectory
 
 BY_NAME = {s["name"]: s for s in SCENARIOS}
 
@@ -18,7 +18,7 @@ BY_NAME = {s["name"]: s for s in SCENARIOS}
 def run(s):
     x, y, W, b, a, n, variant = problem(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
                                         s["iterations"], s["variant"])
-    return (x, y, a, variant), list(states(x, y, W, b, a, n, variant))
+    return (x, y, a, variant), list(trajectory(x, y, W, b, a, n, variant))
 
 
 def key(W, b):

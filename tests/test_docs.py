@@ -124,3 +124,14 @@ def test_the_spec_table_of_causes_is_the_cause_records():
     assert "\n".join(table) + "\n" == spec_table(), \
         "docs/SPEC.md §6: paste ann_ref.oracle.causes.spec_table() in place of the table"
     assert [row.split("`")[1] for row in table[2:]] == [c.id for c in CAUSES]
+
+
+def test_every_part_the_readme_names_is_in_the_model():
+    from ann_ref.core import matrix, model, training
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        text = f.read()
+    named = set(m for m in re.findall(r"`(model|training|matrix)\.([a-z_]+)", text) if m[1] != "py")
+    assert ("model", "activation") in named and ("model", "threshold") in named
+    missing = ["%s.%s" % (m, n) for m, n in sorted(named)
+               if not hasattr({"model": model, "training": training, "matrix": matrix}[m], n)]
+    assert not missing, "README names what the core does not have: %s" % ", ".join(missing)

@@ -14,7 +14,7 @@ from ann_ref.core.fast import stepper
 from ann_ref.core.libm import LIBM
 from ann_ref.core.model import LOGISTIC, THRESHOLD, step as model_step
 from ann_ref.core.softfloat import SOFTWARE, Binary64
-from ann_ref.core.training import states
+from ann_ref.core.training import trajectory
 from decimal_exp import reference_exp
 from helpers import GOLDEN, golden_names
 
@@ -143,7 +143,7 @@ def test_every_step_of_every_golden_trace(name):
         if k < 200:                              # the readable step is the slow one
             assert key(*step(x, y, W, b, a, s["variant"])) == expected
     n = len(trace) - 1
-    got = [key(W, b) for W, b in states(x, y, trace[0][0], trace[0][1], a, n, s["variant"])]
+    got = [key(W, b) for W, b in trajectory(x, y, trace[0][0], trace[0][1], a, n, s["variant"])]
     assert got == [key(W, b) for W, b in trace]
 
 
@@ -190,7 +190,7 @@ def check_random_scenarios(count, seed):
             assert key(*fast((W, b))) == key(*expected), (seed, i, k, x, y, W, b, a, variant)
             W, b = expected
             readable.append(expected)
-        got = list(states(x, y, W0, b0, a, 6, variant, A))
+        got = list(trajectory(x, y, W0, b0, a, 6, variant, A))
         assert [key(*s) for s in got] == [key(*s) for s in readable], (seed, i)
 
 
@@ -208,14 +208,14 @@ def test_many_random_scenarios():
 def test_the_shortcut_is_not_fooled_by_a_zero_of_the_other_sign():
     # W = −0.0 and an error of 0 everywhere: the update gives +0.0, which == −0.0; a
     # shortcut taken on == would repeat −0.0 for ever
-    trajectory = list(states([[-1.0]], [[1.0]], [[-0.0]], 0.0, 0.5, 3))
-    assert [bits(W[0][0]) for W, _ in trajectory] == \
+    run = list(trajectory([[-1.0]], [[1.0]], [[-0.0]], 0.0, 0.5, 3))
+    assert [bits(W[0][0]) for W, _ in run] == \
         ["8000000000000000"] + ["0000000000000000"] * 3
 
 
 def test_the_shortcut_repeats_the_fixed_point():
-    trajectory = list(states([[1.0]], [[1.0]], [[2.0]], 0.0, 0.5, 5))
-    assert len(trajectory) == 6 and all(key(*s) == key([[2.0]], 0.0) for s in trajectory)
+    run = list(trajectory([[1.0]], [[1.0]], [[2.0]], 0.0, 0.5, 5))
+    assert len(run) == 6 and all(key(*s) == key([[2.0]], 0.0) for s in run)
 
 
 def test_the_fast_step_in_software_gives_the_readable_steps_bits():

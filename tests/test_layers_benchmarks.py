@@ -39,11 +39,11 @@ def test_the_kernel_gives_the_cores_bits():
         sys.path.remove(BENCHMARKS)
     from ann_ref.catalogue.document import checked
     from ann_ref.catalogue.layers import BY_NAME
-    from ann_ref.core.training import network_states
+    from ann_ref.core.training import network_trajectory
     for name in ("xor", "xor-deep", "sum-order-probe"):
         s = checked(BY_NAME[name])
         n = 25
-        for state in network_states(s["x"], s["y"], s["layers"], s["learning_rate"], n,
+        for state in network_trajectory(s["x"], s["y"], s["layers"], s["learning_rate"], n,
                                     "logistic"):
             pass
         assert kernel(s["x"], s["y"], s["layers"], s["learning_rate"], n) == state, name

@@ -8,7 +8,7 @@ from ann_ref.core.bits import float_to_bits
 from ann_ref.core.checks import layers as checked
 from ann_ref.core.datasets import GATES, X_GATES
 from ann_ref.core.model import LOGISTIC, forward, step
-from ann_ref.core.training import network_states
+from ann_ref.core.training import network_trajectory
 
 BY_NAME = {s["name"]: s for s in SCENARIOS}
 NEGATIVE_ZERO = 0x8000000000000000
@@ -17,7 +17,7 @@ NEGATIVE_ZERO = 0x8000000000000000
 def run(s):
     x, y, layers, a, n, variant = checked(s["x"], s["y"], s["layers"], s["learning_rate"],
                                           s["iterations"], s["variant"])
-    return (x, y, a, variant), list(network_states(x, y, layers, a, n, variant))
+    return (x, y, a, variant), list(network_trajectory(x, y, layers, a, n, variant))
 
 
 def key(state):

@@ -16,7 +16,7 @@ from ann_ref.core.fast_layers import network_stepper
 from ann_ref.core.libm import LIBM
 from ann_ref.core.model import LOGISTIC, THRESHOLD, step
 from ann_ref.core.softfloat import SOFTWARE, Binary64
-from ann_ref.core.training import network_states
+from ann_ref.core.training import network_trajectory
 from helpers import GOLDEN
 from test_fast import number
 
@@ -65,7 +65,7 @@ def test_every_step_of_every_golden_layered_trace(name):
         assert key(fast(trace[k])) == expected, "%s: iteration %d" % (name, k + 1)
         if k < 100:                              # the readable step is the slow one
             assert key(step(BINARY64, x, y, trace[k], a, s["variant"])) == expected
-    got = [key(state) for state in network_states(x, y, trace[0], a, len(trace) - 1,
+    got = [key(state) for state in network_trajectory(x, y, trace[0], a, len(trace) - 1,
                                                   s["variant"])]
     assert got == [key(state) for state in trace]
 
@@ -104,7 +104,7 @@ def check_random_networks(count, seed):
             assert key(fast(state)) == key(expected), (seed, i, k, x, y, state, a, variant)
             state = expected
             readable.append(expected)
-        got = list(network_states(x, y, layers, a, 5, variant, A))
+        got = list(network_trajectory(x, y, layers, a, 5, variant, A))
         assert [key(s) for s in got] == [key(s) for s in readable], (seed, i)
     assert depths == {1, 2, 3, 4}
 
@@ -158,5 +158,5 @@ def test_the_threshold_variant_which_section_9_does_not_define_is_model_steps():
         for k in range(3):
             state = step(BINARY64, x, y, state, a, THRESHOLD)
             expected.append(state)
-        got = list(network_states(x, y, layers, a, 3, THRESHOLD))
+        got = list(network_trajectory(x, y, layers, a, 3, THRESHOLD))
         assert [key(s) for s in got] == [key(s) for s in expected]

@@ -8,7 +8,7 @@ from decimal_exp import reference_exp
 
 
 def predict(s):
-    return model.predict(BINARY64, s)
+    return model.threshold(BINARY64, s)
 
 
 def forward(W, b, x):

@@ -9,7 +9,7 @@ from ..core.datasets import ARTICLE, GATES, X_GATES
 from ..core.libm import LIBM
 from ..core.model import VARIANTS
 from ..core.numbers import shown as quoted
-from ..core.training import states
+from ..core.training import trajectory
 from ..errors import UsageError
 from ..formats.atomic import check_target, replacing
 from ..formats.writer import scenario_object, write_document
@@ -202,7 +202,7 @@ def run_command(args, out):
             out.write(line + "\n")
     table = Table(s, args.bits, out, precision) if every and not args.json else None
     seen = {"final": (s["W"], s["b"]), "assessed": (None, None)}
-    trajectory = states(x, y, s["W"], s["b"], s["learning_rate"], n, s["variant"], A)
+    run = trajectory(x, y, s["W"], s["b"], s["learning_rate"], n, s["variant"], A)
 
     def show(k, W_k, b_k):
         if seen["assessed"][0] is not W_k:          # a repeated state is assessed once
@@ -215,11 +215,11 @@ def run_command(args, out):
 
     def watched(every_state):
         """The states, shown in the table when due. Once an update leaves the state
-        unchanged, states() yields the very same objects again, and every later state is
+        unchanged, trajectory() yields the very same objects again, and every later state is
         that one: the rest is yielded only if every_state, and the due rows are shown
         without computing anything."""
         previous = None
-        for k, state in enumerate(trajectory):
+        for k, state in enumerate(run):
             if previous is not None and state[0] is previous[0] and state[1] is previous[1]:
                 if every_state:
                     for j in range(k, n + 1):
@@ -246,5 +246,5 @@ def run_command(args, out):
         for _ in watched(False):
             pass
     if not args.json:
-        summary(out, s, seen["final"], trajectory.settled, A, args.trace)
+        summary(out, s, seen["final"], run.settled, A, args.trace)
     return 0

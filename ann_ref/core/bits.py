@@ -67,15 +67,6 @@ def binary64(add=None):
     return precision(add) == 53 and len(struct.pack("<d", 1.0)) == 8
 
 
-def require_binary64(add=None):
-    """Refuse float arithmetic where float is not binary64: every result would be wrong
-    in the last bits, silently. (trace.trace_bits switches to softfloat there instead.)"""
-    if not binary64(add):
-        raise RuntimeError("ann_ref needs IEEE-754 binary64 floats (53-bit significand); "
-                           "this Python's float has %d bits, so no result would be exact"
-                           % precision(add))
-
-
 try:                    # the same function, with structs compiled once (where there are)
     _pack_double, _unpack_word = struct.Struct("<d").pack, struct.Struct("<Q").unpack
 

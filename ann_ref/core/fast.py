@@ -3,7 +3,7 @@ lie: the same operations on the same operands in the same order, with less work.
 
 model.step is the reader's step: one part per equation of the article. This one gives
 the same bits (tests/test_fast.py proves it on the catalogue and on random scenarios)
-and is what training.states runs:
+and is what training.trajectory runs:
 
 - z = Wᵀ·x + b is accumulated feature by feature along the rows of x, which is the
   order docs/SPEC.md §3 fixes for each z[o][j] (over f, then b), so x is never

@@ -1,6 +1,6 @@
 """The article's step in binary32 (docs/SPEC.md §10), on floats: model.step on
 single.BINARY32, one layer and one shared b, with the same bits and less work; what
-training.states runs in binary32 (tests/test_binary32_fast.py proves the bits equal).
+training.trajectory runs in binary32 (tests/test_binary32_fast.py proves the bits equal).
 
 A float holds every binary32 value exactly, and a +, −, × or ÷ of two binary32 values
 computed in binary64 and rounded to binary32 is the binary32 result (single.py). So each

@@ -36,13 +36,14 @@ def exponential(A, z):
     return [[exp(-v) for v in row] for row in z]
 
 
-def sigmoid(A, z, t):
-    """s = 1 / (1 + e^(−z)): 1 ⊘ (1 ⊕ t), exactly the article's formula."""
+def activation(A, z, t):
+    """s = sigmoid(z) = 1 / (1 + e^(−z)), the activation: 1 ⊘ (1 ⊕ t), exactly the
+    article's formula."""
     one = A.one
     return [[one / (one + v) for v in row] for row in t]
 
 
-def predict(A, s):
+def threshold(A, s):
     """y_pred = 1 where s ≥ 0.5, else 0 (a NaN compares false: 0)."""
     one, half, zero = A.one, A.half, A.zero
     return [[one if v >= half else zero for v in row] for row in s]
@@ -91,7 +92,7 @@ def update(A, P, a, dP):
 
 
 # the step's parts, named by what they give
-PARTS = {"z": weighted_sum, "t": exponential, "s": sigmoid, "y_pred": predict,
+PARTS = {"z": weighted_sum, "t": exponential, "s": activation, "y_pred": threshold,
          "e": error, "dW": weight_gradient, "db": bias_gradient, "back": carry_back,
          "update": update}
 

@@ -24,10 +24,10 @@ def _load():
     from . import checks, matrix
     from .fast import stepper
     from .trace import arithmetic
-    from .training import states
+    from .training import trajectory
     if A is None:
         A = arithmetic()
-    _checks, _matrix, _stepper, _states = checks, matrix, stepper, states
+    _checks, _matrix, _stepper, _states = checks, matrix, stepper, trajectory
 
 
 def train(x, y, W, b, learning_rate, iterations, variant=THRESHOLD):
@@ -116,7 +116,7 @@ def _infinity(n):
 
 
 def sigmoid(z):
-    """s = 1 / (1 + e^(−z)), the article's formula (model.sigmoid); as with exp, an int
+    """s = 1 / (1 + e^(−z)), the article's formula (model.activation); as with exp, an int
     beyond binary64 gives the limit, 1.0 or 0.0."""
     if _states is None:
         _load()

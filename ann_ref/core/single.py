@@ -9,7 +9,7 @@ tests/test_binary32_single.py checks it against exact rationals on hard operands
 (ties, quotients 2^-24 ULP from a midpoint, subnormal results, the overflow threshold).
 
 BINARY32 is the number type model.py's parts compute on; FLOATS32 holds the same values
-in plain floats for training.states, whose step (fast.stepper32) rounds each result.
+in plain floats for training.trajectory, whose step (fast.stepper32) rounds each result.
 """
 from .arithmetic import Arithmetic
 from .binary32 import (CANONICAL_NAN32, bits32_to_float, exp32, float_to_bits32,
@@ -107,7 +107,7 @@ BINARY32 = Arithmetic("binary32", Single, _exp, _of, lambda n: Single(bits32_to_
 
 
 class Floats32(Arithmetic):
-    """binary32 values held in plain floats, for training.states: its step
+    """binary32 values held in plain floats, for training.trajectory: its step
     (fast.stepper32) rounds every result to binary32. The parts of model.py would round
     to binary64 on them, so they run on BINARY32's Singles instead."""
 

@@ -6,7 +6,7 @@ Where float is not binary64 (a single-precision MicroPython build) the scenario 
 softfloat.Binary64 instead, with the same bits; `software=True` asks for it anywhere."""
 from .arithmetic import BINARY64
 from .bits import binary64
-from .training import states
+from .training import trajectory
 
 
 def arithmetic(software=None):
@@ -42,16 +42,16 @@ def trace_bits(scenario, software=None):
     def hexes(M):
         return [[hex_of(v) for v in row] for row in M]
     if "layers" in bits:
-        from .training import network_states
+        from .training import network_trajectory
         def numbers(M):
             return [[A.from_hex(h) for h in row] for row in M]
         layers = [(numbers(l["W"]), numbers(l["b"])) for l in bits["layers"]]
         x, y, a = numbers(bits["x"]), numbers(bits["y"]), A.from_hex(bits["learning_rate"])
         bits = None                         # its hex strings: not held while the run lasts
-        for state in network_states(x, y, layers, a, n, variant, A):
+        for state in network_trajectory(x, y, layers, a, n, variant, A):
             yield [{"W": hexes(W), "b": hexes(b)} for W, b in state]
         return
     x, y, W, b, a = inputs(bits, A)
     bits = None                             # its hex strings: not held while the run lasts
-    for W_k, b_k in states(x, y, W, b, a, n, variant, A):
+    for W_k, b_k in trajectory(x, y, W, b, a, n, variant, A):
         yield hexes(W_k), hex_of(b_k)

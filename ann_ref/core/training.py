@@ -43,7 +43,7 @@ class Trajectory:
         self.settled = n
 
 
-def states(x, y, W, b, a, iterations, variant=THRESHOLD, A=BINARY64):
+def trajectory(x, y, W, b, a, iterations, variant=THRESHOLD, A=BINARY64):
     """The states (W, b) 0..iterations of the article's network (one layer, one shared
     b), for numbers of A already checked, as a Trajectory: fast.py's step, model.step's
     bits."""
@@ -52,7 +52,7 @@ def states(x, y, W, b, a, iterations, variant=THRESHOLD, A=BINARY64):
     return Trajectory(stepper(A, x, y, a, variant), (W, b), iterations, key)
 
 
-def network_states(x, y, layers, a, iterations, variant=THRESHOLD, A=BINARY64):
+def network_trajectory(x, y, layers, a, iterations, variant=THRESHOLD, A=BINARY64):
     """The layers [(W, b), ...] 0..iterations of a network of any depth (docs/SPEC.md
     §9, each b a column), for numbers of A already checked, as a Trajectory: fast.py's
     network step, model.step's bits. (§9 is the logistic variant; the threshold one,

@@ -10,7 +10,7 @@ error again).
 from ..core.arithmetic import BINARY64
 from ..core.matrix import dot
 from ..core.model import PARTS, forward, step
-from ..core.training import network_states
+from ..core.training import network_trajectory
 from .loss import cross_entropy, misclassified
 from .show import matrix, printed, table, whole
 
@@ -39,7 +39,7 @@ class NetworkRun:
 
     def __init__(self, s, A=BINARY64):
         self.s, self.A, self.n = s, A, s["iterations"]
-        self._trajectory = network_states(s["x"], s["y"], s["layers"], s["learning_rate"],
+        self._trajectory = network_trajectory(s["x"], s["y"], s["layers"], s["learning_rate"],
                                           self.n, s["variant"], A)
         self._states = iter(self._trajectory)
         self.kept = []

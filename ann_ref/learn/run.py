@@ -2,7 +2,7 @@
 its states, the last update that changed the state, each iteration's intermediates and
 what each state predicts — all from the core's one step and one fixed-point detector."""
 from ..core.arithmetic import BINARY64
-from ..core.training import states
+from ..core.training import trajectory
 from .loss import cross_entropy, misclassified, outputs
 from .steps import Step
 
@@ -14,7 +14,7 @@ class Run:
 
     def __init__(self, s, A=BINARY64):
         self.s, self.A, self.n = s, A, s["iterations"]
-        self._trajectory = states(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
+        self._trajectory = trajectory(s["x"], s["y"], s["W"], s["b"], s["learning_rate"],
                                   self.n, s["variant"], A)
         self._states = iter(self._trajectory)
         self.kept = []

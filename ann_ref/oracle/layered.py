@@ -22,7 +22,7 @@ backend departs; where no model fits, the layers that differ say where to look.
 from ..core.arithmetic import BINARY64
 from ..core.bits import CANONICAL_NAN, bits_to_float, float_to_bits
 from ..core.matrix import dot, transpose
-from ..core.model import (PARTS, bias_gradient, carry_back, exponential, sigmoid, step,
+from ..core.model import (PARTS, bias_gradient, carry_back, exponential, activation, step,
                           update, weight_gradient)
 from . import models as M
 from .arith import Extended
@@ -165,7 +165,7 @@ def _back(kind, a, kept, l):
         z = kept.z[l - 1]                     # recomputed: g·(σ(z)·(1 − σ(z)))
         one = A.one
         return [[u * (v * (one - v)) for u, v in zip(rg, rs)]
-                for rg, rs in zip(dot(W, e), sigmoid(A, z, exponential(A, z)))]
+                for rg, rs in zip(dot(W, e), activation(A, z, exponential(A, z)))]
     return back
 
 

@@ -2,7 +2,7 @@
 differs from the contract's)."""
 from ann_ref.core.bits import CANONICAL_NAN, float_to_bits
 from ann_ref.core.checks import problem
-from ann_ref.core.training import states as reference_states
+from ann_ref.core.training import trajectory as reference_states
 
 from . import states
 

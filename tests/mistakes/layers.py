@@ -25,9 +25,9 @@ from ann_ref.core.arithmetic import BINARY64
 from ann_ref.core.bits import CANONICAL_NAN, float_to_bits, from_hex, hex_bits
 from ann_ref.core.checks import layers as checked_layers
 from ann_ref.core.matrix import dot, transpose
-from ann_ref.core.model import (PARTS, bias_gradient, carry_back, exponential, sigmoid,
+from ann_ref.core.model import (PARTS, bias_gradient, carry_back, exponential, activation,
                                 step, update, weight_gradient)
-from ann_ref.core.training import Trajectory, network_states
+from ann_ref.core.training import Trajectory, network_trajectory
 
 from . import MISTAKES as ARTICLE_MISTAKES
 from . import _UNDIVIDED, _Undivided, _in
@@ -128,7 +128,7 @@ def _recomputed(a, box):
         def back(A, W, e, s):
             # d = σ(z)·(1 − σ(z)) of the layer below, recomputed from its z, then g·d
             z = box.z[l - 1]
-            r = sigmoid(A, z, exponential(A, z))
+            r = activation(A, z, exponential(A, z))
             one = A.one
             return [[u * (v * (one - v)) for u, v in zip(rg, rr)]
                     for rg, rr in zip(dot(W, e), r)]
@@ -345,7 +345,7 @@ def states(mistake, scenario):
 def reference(scenario):
     """The contract's states of a scenario, as bit keys."""
     x, y, layers, a, n, variant = inputs(scenario)
-    return [key(s) for s in network_states(x, y, layers, a, n, variant)]
+    return [key(s) for s in network_trajectory(x, y, layers, a, n, variant)]
 
 
 NOT_APPLICABLE = "n/a"

@@ -540,10 +540,10 @@ def states32(mistake, scenario):
 def reference32(scenario):
     """The contract's states of a scenario, as bit keys (fast32's step on floats)."""
     from ann_ref.core.single import FLOATS32
-    from ann_ref.core.training import states
+    from ann_ref.core.training import trajectory
     x, y, W, b, a, n, variant = inputs32(scenario)
     return [[bits32(v) for row in W_k for v in row] + [bits32(b_k)]
-            for W_k, b_k in states(x, y, W, b, a, n, variant, FLOATS32)]
+            for W_k, b_k in trajectory(x, y, W, b, a, n, variant, FLOATS32)]
 
 
 def trace_lines32(state_list):

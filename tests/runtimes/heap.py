@@ -48,10 +48,10 @@ def start_article():
     global _run, _alive, _peak
     from ann_ref.core.checks import problem
     from ann_ref.core.datasets import ARTICLE
-    from ann_ref.core.training import states
+    from ann_ref.core.training import trajectory
     p = ARTICLE
     # states() is a Trajectory, iterable once; advance() takes one state at a time
-    _run = iter(states(*problem(p["x"], p["y"], p["W"], p["b"], p["learning_rate"],
+    _run = iter(trajectory(*problem(p["x"], p["y"], p["W"], p["b"], p["learning_rate"],
                                 p["iterations"], "threshold")))
     _alive = _peak = 0
 
