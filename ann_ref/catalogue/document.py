@@ -3,7 +3,7 @@ trace, and what a backend is given) and its states, for every layout — the art
 network or a layered one, in binary64 or binary32 (docs/SPEC.md §3, §9, §10)."""
 from ..core.arithmetic import BINARY64
 from ..core.checks import layers as checked_layers, problem
-from ..core.training import network_trajectory, trajectory
+from ..core import training
 from ..formats.validate import FORMAT, SPEC_VERSION, VERSION
 from ..formats.writer import scenario_object
 
@@ -65,9 +65,9 @@ def trajectory(s):
     x, y, a = numbers(s["x"]), numbers(s["y"]), A.of(s["learning_rate"])
     if "layers" in s:
         layers = [(numbers(W), numbers(b)) for W, b in s["layers"]]
-        run = network_trajectory(x, y, layers, a, s["iterations"], s["variant"], A)
+        run = training.network_trajectory(x, y, layers, a, s["iterations"], s["variant"], A)
     else:
-        run = trajectory(x, y, numbers(s["W"]), A.of(s["b"]), a, s["iterations"], s["variant"],
+        run = training.trajectory(x, y, numbers(s["W"]), A.of(s["b"]), a, s["iterations"], s["variant"],
                      A)
     if A.kind is float:
         return run                        # floats already
