@@ -130,7 +130,8 @@ def test_every_part_the_readme_names_is_in_the_model():
     from ann_ref.core import matrix, model, training
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
         text = f.read()
-    named = set(m for m in re.findall(r"`(model|training|matrix)\.([a-z_]+)", text) if m[1] != "py")
+    named = set(m for m in re.findall(r"`(model|training|matrix)\.([a-z_]+)", text)
+                if m[1] != "py")
     assert ("model", "activation") in named and ("model", "threshold") in named
     missing = ["%s.%s" % (m, n) for m, n in sorted(named)
                if not hasattr({"model": model, "training": training, "matrix": matrix}[m], n)]

@@ -27,7 +27,7 @@ def up(q):
 def exp_bounds(q, terms=30):
     """Rationals lo ≤ e^q ≤ hi for a rational q with |q| ≤ 1/2: the series to `terms`
     terms, its remainder bounded by twice the next term, every partial result rounded
-    outwards to a multiple of 2⁻³⁰⁰ (each term too: 2⁻³⁰⁰ per term is in the slack)."""
+    outwards to a multiple of 2⁻³⁰⁰ (each term too: 2⁻³⁰⁰ a term is in the slack)."""
     q = down(q)
     total, term = Fraction(0), Fraction(1)
     for n in range(1, terms + 1):

@@ -67,8 +67,8 @@ def trajectory(s):
         layers = [(numbers(W), numbers(b)) for W, b in s["layers"]]
         run = training.network_trajectory(x, y, layers, a, s["iterations"], s["variant"], A)
     else:
-        run = training.trajectory(x, y, numbers(s["W"]), A.of(s["b"]), a, s["iterations"], s["variant"],
-                     A)
+        run = training.trajectory(x, y, numbers(s["W"]), A.of(s["b"]), a, s["iterations"],
+                                  s["variant"], A)
     if A.kind is float:
         return run                        # floats already
     return _floats(run, A, "layers" in s)
