@@ -133,8 +133,11 @@ def py(script, *args):
 
 
 EXACT = knob("--exact-exp", "exp")
-LOOPS = [knob("--loop-z", "blas-dot"), knob("--loop-dW", "blas-dot"),
-         knob("--loop-db", "sum-order")]
+# a library's reduction starts from 0.0 (NumPy's and PyTorch's accumulators, a BLAS
+# kernel's): a loop from the first term turns that off as well as the library's order
+LOOPS = [knob("--loop-z", "blas-dot", "sum-from-zero"),
+         knob("--loop-dW", "blas-dot", "sum-from-zero"),
+         knob("--loop-db", "sum-order", "sum-from-zero")]
 C_SITES = [knob("-DKEEP_Z", "fma", "sum-order", role="where"),
            knob("-DKEEP_ZB", "bias-first", role="where"),
            knob("-DKEEP_DW", "fma", "sum-order", role="where"),
@@ -164,9 +167,9 @@ BACKENDS = [
             argv=py("numpy_article.py"), needs=["numpy"]),
     Backend("numpy-careful", "numpy", [EXACT] + LOOPS, argv=py("numpy_careful.py"),
             needs=["numpy"]),
-    Backend("numpy-sums", "numpy", [EXACT, knob("--loop-z", "sum-order"),
-                                    knob("--loop-dW", "sum-order"),
-                                    knob("--loop-db", "sum-order")],
+    Backend("numpy-sums", "numpy", [EXACT, knob("--loop-z", "sum-order", "sum-from-zero"),
+                                    knob("--loop-dW", "sum-order", "sum-from-zero"),
+                                    knob("--loop-db", "sum-order", "sum-from-zero")],
             argv=py("numpy_sums.py"), needs=["numpy"]),
     Backend("torch-float64", "torch", [EXACT] + LOOPS, argv=py("torch_backend.py"),
             needs=["torch"]),
