@@ -22,7 +22,6 @@ The work is counted in values computed, never timed, so that a busy machine chan
 how long a diagnosis takes, not what it finds.
 """
 from ..core.bits import bits_to_float
-from ..core.model import THRESHOLD
 from . import models as M
 from .causes import rank
 from .findings import BEFORE_WORK, EVIDENCE_WORK, PAIR_WORK, Budget, Cause, Diagnosis, \
@@ -159,8 +158,8 @@ def nudged_exp(x, y, W, b, a, variant, obtained, most=64, part="t"):
     nearer to the obtained ones (a probe that shows every s, as sigmoid-probe.json does,
     needs one nudge per misrounded argument); where that does not reach them, every
     single nudge and, for a small step, every pair is tried."""
-    if variant == THRESHOLD:
-        return []                         # s is seen only through s ≥ 0.5 there
+    # (in the threshold variant s is seen only through s ≥ 0.5: a nudge shows only where
+    # it moves s across 0.5, at the tiny z of tiny-z-threshold.json)
     z = M.SPEC.step(x, y, W, b, a, variant, keep=True)[1]["z"][0]
     arguments = sorted({_bits(-v) for row in z for v in row if v == v})[:most]
     target = (obtained[0], obtained[1])
