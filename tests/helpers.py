@@ -18,14 +18,41 @@ def golden_names():
         return sorted(json.load(f)["files"])
 
 
-def cli(*args, input=None, cwd=None, timeout=120, stdout=subprocess.PIPE, env=None):
+def cli(*args, input=None, cwd=None, timeout=120, stdout=subprocess.PIPE, env=None,
+        process=False):
     """Run `python -m ann_ref ARGS` from the checkout; (exit status, stdout, stderr).
-    stdout may be an open file instead (then "" is returned for it); env adds variables."""
-    env = dict(os.environ, PYTHONPATH=ROOT, **(env or {}))
-    p = subprocess.run([sys.executable, "-m", "ann_ref"] + list(args), input=input,
-                       stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=cwd or ROOT,
-                       env=env, timeout=timeout)
-    return p.returncode, p.stdout or "", p.stderr
+    stdout may be an open file instead (then "" is returned for it); env adds variables.
+
+    A plain run (stdout captured, no env, no cwd, nothing read from "-") is made in this
+    process, through the same cli.main that __main__ calls, which spares the suite an
+    interpreter's start-up per command; process=True (or ANN_REF_TEST_PROCESSES=1) runs
+    a real `python -m ann_ref`, as tests of exit codes, signals, pipes and the
+    environment need."""
+    if (process or stdout is not subprocess.PIPE or env or cwd or "-" in args or
+            os.environ.get("ANN_REF_TEST_PROCESSES")):
+        env = dict(os.environ, PYTHONPATH=ROOT, **(env or {}))
+        p = subprocess.run([sys.executable, "-m", "ann_ref"] + list(args), input=input,
+                           stdout=stdout, stderr=subprocess.PIPE, text=True,
+                           cwd=cwd or ROOT, env=env, timeout=timeout)
+        return p.returncode, p.stdout or "", p.stderr
+    return _in_process(list(args), input)
+
+
+def _in_process(argv, input):
+    import signal
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdin, sys.stdout, sys.stderr, os.getcwd(), signal.getsignal(signal.SIGTERM)
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(input or ""), out, err
+    os.chdir(ROOT)
+    try:
+        status = _cli.main(argv, out)
+    except SystemExit as e:                  # argparse's errors and --help end so
+        status = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved[:3]
+        os.chdir(saved[3])
+        signal.signal(signal.SIGTERM, saved[4])
+    return status, out.getvalue(), err.getvalue()
 
 
 def interrupted(at, signal_name, *args, **options):

@@ -88,7 +88,7 @@ def test_a_temporary_file_that_a_killed_run_left_is_removed_by_the_next_run(tmp_
     # a running process's temporary file is not touched: it may still be renamed
     running = tmp_path / (".out.json.%d.tmp" % os.getpid())
     running.write_text("in progress")
-    status, _, err = cli("run", SCENARIO, "-o", out)
+    status, _, err = cli("run", SCENARIO, "-o", out, process=True)   # another pid
     assert status == 0, err
     assert sorted(os.listdir(str(tmp_path))) == sorted(["out.json", running.name])
     assert open(out, "rb").read() == open(SCENARIO, "rb").read()

