@@ -10,7 +10,7 @@ sum(), OpenBLAS's kernels.
 """
 from fractions import Fraction
 
-from .arith import INF, fused_multiply_add as fma
+from .arith import INF, fused_multiply_add as fused
 
 
 # --- sums of terms ---------------------------------------------------------------------
@@ -98,7 +98,9 @@ def exact(terms):
     """math.fsum: the exact sum rounded once (inf and NaN as IEEE adds them)."""
     if any(not -INF < t < INF for t in terms):
         return left_to_right(terms)
-    total = sum(Fraction(t) for t in terms)
+    total = Fraction(0)
+    for t in terms:                      # exactly: every partial sum a rational
+        total += Fraction(t)
     return _rounded(total) if total else 0.0     # an exact zero is +0.0
 
 
@@ -134,7 +136,7 @@ def fma_chain(pairs, start=None):
     else:
         total = start
     for u, v in pairs:
-        total = fma(u, v, total)
+        total = fused(u, v, total)
     return total
 
 
@@ -154,10 +156,10 @@ def lanes(count):
         n = len(pairs) - len(pairs) % count
         for i in range(n):
             u, v = pairs[i]
-            acc[i % count] = fma(u, v, acc[i % count])
+            acc[i % count] = fused(u, v, acc[i % count])
         total = left_to_right(acc)
         for u, v in pairs[n:]:
-            total = fma(u, v, total)
+            total = fused(u, v, total)
         return total
     return dot
 
@@ -175,7 +177,7 @@ def ddot_haswell(pairs):
         acc = [0.0] * 16
         for i in range(n):
             u, v = pairs[i]
-            acc[i % 16] = fma(u, v, acc[i % 16])
+            acc[i % 16] = fused(u, v, acc[i % 16])
         folded = [[acc[4 * r] + acc[4 * r + 2], acc[4 * r + 1] + acc[4 * r + 3]]
                   for r in range(4)]
         low = [folded[0][k] + folded[1][k] for k in range(2)]
@@ -203,14 +205,14 @@ def ddot_skylakex(pairs):
         if n32:
             wide = [0.0] * 32
             for i in range(0, n32, 32):
-                wide = [fma(pairs[i + k][0], pairs[i + k][1], wide[k]) for k in range(32)]
+                wide = [fused(pairs[i + k][0], pairs[i + k][1], wide[k]) for k in range(32)]
             acc = [wide[8 * r + k] + wide[8 * r + 4 + k] for r in range(4) for k in range(4)]
         for i in range(n32, n1, 16):
-            acc = [fma(pairs[i + k][0], pairs[i + k][1], acc[k]) for k in range(16)]
+            acc = [fused(pairs[i + k][0], pairs[i + k][1], acc[k]) for k in range(16)]
         r = [((acc[k] + acc[4 + k]) + acc[8 + k]) + acc[12 + k] for k in range(4)]
         total = (r[0] + r[2]) + (r[1] + r[3])
     for u, v in pairs[n1:]:
-        total = fma(v, u, total)
+        total = fused(v, u, total)
     return total
 
 
@@ -228,8 +230,8 @@ GEMV_NBMAX = 2048          # both kernels' block of rows (NBMAX)
 
 
 def _first_fused(a0, x0, a1, x1):
-    """`a0 * x0 + a1 * x1` as GCC contracts it: fma(a0, x0, a1·x1 rounded)."""
-    return fma(a0, x0, a1 * x1)
+    """`a0 * x0 + a1 * x1` as GCC contracts it: fused(a0, x0, a1·x1 rounded)."""
+    return fused(a0, x0, a1 * x1)
 
 
 def dgemv_n(kernel):
@@ -244,10 +246,10 @@ def dgemv_n(kernel):
     pairs added to temp at a time).
 
     kernel "skylakex" (dgemv_n_microk_skylakex-4.c, intrinsics built with
-    -march=skylake-avx512, so GCC contracts): s = fma(a3, x3, fma(a2, x2, fma(a0, x0,
-    a1·x1))) for four columns, fma(a0, x0, a1·x1) for two; the C loop fused, temp =
-    fma(a, x, temp). kernel "haswell" (dgemv_n_microk_haswell-4.c, assembly): s =
-    fma(a2, x2, a0·x0) + fma(a3, x3, a1·x1) for four, a0·x0 + a1·x1 for two; the C loop
+    -march=skylake-avx512, so GCC contracts): s = fused(a3, x3, fused(a2, x2, fused(a0, x0,
+    a1·x1))) for four columns, fused(a0, x0, a1·x1) for two; the C loop fused, temp =
+    fused(a, x, temp). kernel "haswell" (dgemv_n_microk_haswell-4.c, assembly): s =
+    fused(a2, x2, a0·x0) + fused(a3, x3, a1·x1) for four, a0·x0 + a1·x1 for two; the C loop
     is not contracted in that build (dgemv_n_HASWELL has no FMA outside the assembly):
     temp = temp + a·x."""
     contract = kernel == "skylakex"
@@ -266,9 +268,9 @@ def dgemv_n(kernel):
             while c + 4 <= n:
                 (a0, x0), (a1, x1), (a2, x2), (a3, x3) = pairs[c:c + 4]
                 if contract:
-                    s = fma(a3, x3, fma(a2, x2, _first_fused(a0, x0, a1, x1)))
+                    s = fused(a3, x3, fused(a2, x2, _first_fused(a0, x0, a1, x1)))
                 else:
-                    s = fma(a2, x2, a0 * x0) + fma(a3, x3, a1 * x1)
+                    s = fused(a2, x2, a0 * x0) + fused(a3, x3, a1 * x1)
                 y = y + s
                 c += 4
             if n & 2:
@@ -288,7 +290,7 @@ def dgemv_n(kernel):
                 temp = temp + two(a2, x2, a3, x3)
                 c += 4
         for a0, x0 in pairs[c:]:
-            temp = fma(a0, x0, temp) if contract else temp + a0 * x0
+            temp = fused(a0, x0, temp) if contract else temp + a0 * x0
         return 0.0 + temp                           # y (+0.0) += alpha·temp
     return dot
 
@@ -304,8 +306,8 @@ def dgemv_t(pairs, column, columns):
     = (l0 + l2) + (l1 + l3); then two columns (dgemv_kernel_4x2, SSE: rounded products
     added into lane r mod 2, t = l0 + l1); then one (dgemv_kernel_4x1, SSE: rounded
     products added into lane r mod 4, t = (l0 + l2) + (l1 + l3)). The last m mod 4 rows
-    are C, contracted: y = fma(a0, x0, y) for one row; y + fma(a0, x0, a1·x1) for two; y +
-    fma(a2, x2, fma(a0, x0, a1·x1)) for three."""
+    are C, contracted: y = fused(a0, x0, y) for one row; y + fused(a0, x0, a1·x1) for two; y +
+    fused(a2, x2, fused(a0, x0, a1·x1)) for three."""
     m = len(pairs)
     tail = m % 4
     body = m - tail
@@ -317,7 +319,7 @@ def dgemv_t(pairs, column, columns):
             lanes = [0.0] * 4
             for r, (u, v) in enumerate(block):
                 if column < full:
-                    lanes[r % 4] = fma(u, v, lanes[r % 4])
+                    lanes[r % 4] = fused(u, v, lanes[r % 4])
                 else:
                     lanes[r % 4] = lanes[r % 4] + u * v
             t = (lanes[0] + lanes[2]) + (lanes[1] + lanes[3])
@@ -330,13 +332,13 @@ def dgemv_t(pairs, column, columns):
     rest = pairs[body:]
     if tail == 1:
         (a0, x0), = rest
-        y = fma(a0, x0, y)
+        y = fused(a0, x0, y)
     elif tail == 2:
         (a0, x0), (a1, x1) = rest
         y = y + _first_fused(a0, x0, a1, x1)
     elif tail == 3:
         (a0, x0), (a1, x1), (a2, x2) = rest
-        y = y + fma(a2, x2, _first_fused(a0, x0, a1, x1))
+        y = y + fused(a2, x2, _first_fused(a0, x0, a1, x1))
     return y
 
 
@@ -352,7 +354,7 @@ def _daxpy(kernel, u, v, index, count):
     where u·v underflows to −0.0: fused, the sum keeps its sign; rounded first, −0.0 +
     0.0 is +0.0."""
     if kernel == "skylakex" or index < count - count % 16:
-        return fma(u, v, 0.0)
+        return fused(u, v, 0.0)
     return 0.0 + u * v
 
 
