@@ -60,8 +60,8 @@ def mixed(tmp_path):
 
 
 @pytest.mark.parametrize("mode, form, counts", [
-    ([], [], ["2"]),
-    pytest.param(["--batch"], ["--json"], ["2"], marks=pytest.mark.slow),
+    pytest.param([], [], ["2"], marks=pytest.mark.slow),
+    (["--batch"], ["--json"], ["2"]),
     pytest.param([], ["--json"], ["2", "3"], marks=pytest.mark.slow),
     pytest.param(["--batch"], [], ["2", "3"], marks=pytest.mark.slow),
 ], ids=["text", "batch-json", "json", "batch-text"])
