@@ -6,4 +6,5 @@ from setuptools import find_packages, setup
 
 setup(packages=find_packages(include=["ann_ref", "ann_ref.*"]) + ["ann_ref.golden"],
       package_dir={"ann_ref.golden": "golden"},
-      package_data={"ann_ref.golden": ["*.json", "README.md", "layers/*.json"]})
+      package_data={"ann_ref.golden": ["*.json", "README.md", "layers/*.json",
+                                      "binary32/*.json"]})
