@@ -59,9 +59,8 @@ CASES = [
     ("integer-error", "negative-zero", "integer-error"),
     ("fma:z", "real-valued-logistic", "fma"),
 ]
-# the fast suite keeps an exp, a sum, a threshold, a precision and an update; -m slow all
-FAST = ("exp:expf", "sum-order:reverse", "threshold-strict", "binary64-rounded:step",
-        "fused-update")
+# the fast suite keeps an exp, a sum and a threshold; -m slow all
+FAST = ("exp:expf", "sum-order:reverse", "threshold-strict")
 CASES = [c if c[0] in FAST and c[1] not in SLOW else pytest.param(*c, marks=pytest.mark.slow)
          for c in CASES]
 

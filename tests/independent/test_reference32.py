@@ -59,7 +59,8 @@ def test_its_exp32_at_known_points(h, bits):
 FOLDER = os.path.join(os.path.dirname(os.path.dirname(HERE)), "golden", "binary32")
 NAMES = reference32.golden_names(FOLDER)
 LONG = {"long-run.json", "real-valued-logistic.json", "real-valued-threshold.json",
-        "multi-output-logistic.json", "multi-output-threshold.json", "article-logistic.json"}
+        "multi-output-logistic.json", "multi-output-threshold.json", "article-logistic.json",
+        "article.json", "sigmoid-saturation-logistic.json", "sigmoid-saturation-threshold.json"}
 
 
 def test_the_catalogue_is_there():
