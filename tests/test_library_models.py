@@ -6,6 +6,7 @@ is what a correctly rounded library gives, so it must agree with glibc nearly al
 and, where they differ, be the nearer one."""
 import math
 import random
+import struct
 from fractions import Fraction
 
 from ann_ref.oracle.arith import pow_exp, tanh
@@ -50,8 +51,11 @@ def exp_interval(q):
 
 
 def neighbours(v):
-    """v and the binary64 numbers on each side of it, as rationals."""
-    return [Fraction(u) for u in (math.nextafter(v, -math.inf), v, math.nextafter(v, math.inf))]
+    """v and the binary64 numbers on each side of it (v finite and not 0), as rationals;
+    by the bit pattern, as math.nextafter (Python 3.9) would give them."""
+    n = struct.unpack("<q", struct.pack("<d", v))[0]
+    return [Fraction(struct.unpack("<d", struct.pack("<q", k))[0]) for k in
+            ((n - 1, n, n + 1) if v > 0 else (n + 1, n, n - 1))]
 
 
 def nearest_in(lo, hi, v):
