@@ -62,7 +62,7 @@ MUTANTS = [
      "the fast dW of later features by 1/m"),
     ("ann_ref/core/exponential.py", "        if yh + yl * _TEST == yh:",
      "        if yh + yl * 0.0 == yh:", "exp's fast path takes every argument"),
-    ("ann_ref/core/exponential.py", "        if rest > half or (rest == half and q & 1):",
+    ("ann_ref/core/exponential.py", "        if rest > half or rest == half and q & 1:",
      "        if rest >= half:", "exact rounding of ties away from zero"),
     ("ann_ref/core/arithmetic.py", "            while high - low > 1:",
      "            while high - low > 2:", "Z* found one float off"),
