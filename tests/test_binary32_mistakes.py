@@ -14,6 +14,7 @@ import pytest
 
 from ann_ref.catalogue.binary32 import SCENARIOS as SCENARIOS32
 from ann_ref.core.binary32 import exp32
+from ann_ref.oracle import models32 as M32
 from ann_ref.oracle.causes import BY_ID as CAUSE_RECORDS
 from helpers import ROOT
 from mistakes import cause, entry
@@ -103,6 +104,8 @@ def test_the_numpy_sum_model_is_numpys_float32_sum():
         terms = [f32(rng.uniform(-1, 1) * 10 ** rng.uniform(-4, 4)) for _ in range(n)]
         expected = float(np.sum(np.array(terms, dtype=np.float32)))
         assert numpy_sum32([Single(t) for t in terms]).v == expected, n
+        # and the oracle's model of it (sums.numpy_pairwise on Singles)
+        assert M32.numpy_sum([Single(t) for t in terms]).v == expected, n
 
 
 def test_a_mistake_changes_the_bits_only_where_it_says():

@@ -318,7 +318,7 @@ def _wide_update_experiment(F, O, S, a, variant):
         W = [[a * (t / S) * rng.uniform(-2.0, 2.0) for t in row] for row in totals]
         experiment = update_experiment(W, a, totals, S, variant)
         spec = experiment.expect(M.SPEC)
-        departing = sum(1 for m in models if experiment.expect(m) != spec)
+        departing = len([m for m in models if experiment.expect(m) != spec])
         if departing > most:
             best, most = experiment, departing
         if most == len(models):

@@ -366,8 +366,10 @@ def floats(state):
 
 def _size(x, layers):
     """The values one step computes, roughly: the unit of Budget."""
-    S = len(x[0])
-    return sum(len(W) * len(W[0]) * S + len(W[0]) * S for W, _ in layers)
+    S, size = len(x[0]), 0
+    for W, _ in layers:                   # integers: a count, not arithmetic on floats
+        size += len(W) * len(W[0]) * S + len(W[0]) * S
+    return size
 
 
 def _next(model, x, y, state, a, variant):

@@ -212,26 +212,8 @@ def from_zero(terms):
 
 
 def numpy_pairwise(terms):
-    """NumPy's pairwise_sum for float32, as sums.numpy_pairwise for float64."""
-    n = len(terms)
-    if n < 8:
-        total = S(-0.0)
-        for t in terms:
-            total = total + t
-        return total
-    if n <= 128:
-        r = list(terms[:8])
-        i = 8
-        while i < n - n % 8:
-            r = [r[k] + terms[i + k] for k in range(8)]
-            i += 8
-        total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-        for t in terms[i:]:
-            total = total + t
-        return total
-    half = n // 2
-    half -= half % 8
-    return numpy_pairwise(terms[:half]) + numpy_pairwise(terms[half:])
+    """NumPy's pairwise_sum for float32: sums.numpy_pairwise on Singles."""
+    return sums.numpy_pairwise(terms, S(-0.0))
 
 
 def numpy_sum(terms):

@@ -44,14 +44,15 @@ def halves(terms):
     return halves(terms[:n // 2]) + halves(terms[n // 2:])
 
 
-def numpy_pairwise(terms):
+def numpy_pairwise(terms, start=-0.0):
     """NumPy's pairwise_sum (numpy/_core/src/umath/loops_utils.h.src): below 8 terms a
     loop from −0.0; up to 128, eight running sums combined as ((r0+r1)+(r2+r3)) +
     ((r4+r5)+(r6+r7)), then the rest one by one; beyond, two halves cut at a multiple
-    of 8."""
+    of 8. start is the −0.0 of the loop, of the terms' own type (binary32 Singles give
+    theirs)."""
     n = len(terms)
     if n < 8:
-        total = -0.0
+        total = start
         for t in terms:
             total = total + t
         return total
@@ -67,7 +68,7 @@ def numpy_pairwise(terms):
         return total
     half = n // 2
     half -= half % 8
-    return numpy_pairwise(terms[:half]) + numpy_pairwise(terms[half:])
+    return numpy_pairwise(terms[:half], start) + numpy_pairwise(terms[half:], start)
 
 
 def numpy_sum(terms):
