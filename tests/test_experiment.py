@@ -320,6 +320,82 @@ def test_the_program_of_a_backend_says_whether_x87_registers_can_be_its_cause(tm
     assert X.B.machine(str(tmp_path / "p32.c")) is None          # not a program: unknown
 
 
+@pytest.fixture(scope="module")
+def x87_programs(tmp_path_factory):
+    """backend.c built for the x87 at -O0 and -O2 (gcc -m32 -mfpmath=387)."""
+    source = os.path.join(ROOT, "tests", "backends", "real", "backend.c")
+    out = {}
+    for level in ("-O0", "-O2"):
+        program = str(tmp_path_factory.mktemp("x87") / ("x87" + level))
+        built = subprocess.run(["gcc", "-m32", "-mfpmath=387", level, source, "-o", program,
+                                "-lquadmath", "-lm"], capture_output=True)
+        if built.returncode:
+            pytest.skip("gcc -m32 cannot build here (CI installs gcc-multilib)")
+        out[level] = program
+    return out
+
+
+@pytest.mark.parametrize("level, name, cause, detail", [
+    # the sigmoid probe departs at this step's arguments by i386 libm's exp alone (a
+    # correctly rounded exp removes the divergence, SSE2 does not); elsewhere its s is
+    # also the x87's, which the report says after it
+    ("-O0", "sigmoid-probe", "exp", None),
+    ("-O2", "sigmoid-probe", "exp", None),
+    # y_pred at z = −2^−52 is 0: 1 + t and 1 / (1 + t) in 80 bits, with exp's result
+    # kept in the register (at z = −2^−53 it is 1 again, which a binary64 exp in 80-bit
+    # arithmetic does not give); tanh's sigmoid gives the same y_pred everywhere and is
+    # told apart by s, in the logistic variant
+    ("-O0", "tiny-z-threshold", "extended-precision", "x87-exp"),
+    ("-O2", "tiny-z-threshold", "extended-precision", "x87-exp"),
+    # W − a·dW kept in a register: a fused update gives the same here, and the update
+    # rerun at W = a·g rounded (where x87's 64-bit product and FMA's exact one differ)
+    # tells them apart
+    ("-O2", "sigmoid-saturation-logistic", "extended-precision", None),
+    ("-O2", "sigmoid-saturation-threshold", "extended-precision", None),
+])
+def test_real_x87_programs_are_named_by_the_part_that_departs(x87_programs, level, name,
+                                                               cause, detail):
+    first = verify_json(name, x87_programs[level])["causes"][0]
+    assert (first["by"], first["id"]) == ("experiment", cause), first
+    if detail is not None:
+        assert first["detail"] == detail, first
+    if cause == "exp":
+        assert "x87 80-bit registers" in first["explanation"], first
+
+
+def test_extended_exp_is_e_to_the_power_rounded_to_the_precision():
+    # against e^v by its series in exact rationals (no Decimal, which Extended.exp uses)
+    from fractions import Fraction
+    from ann_ref.oracle.arith import Extended
+
+    def exact_exp(v, terms=60):
+        total, term = Fraction(1), Fraction(1)
+        q = Fraction(v)
+        for n in range(1, terms):
+            term = term * q / n
+            total += term
+        return total
+
+    def rounded(r, p):
+        n, e = r.numerator, 0
+        while abs(r) >= 2 ** p:
+            r /= 2
+            e += 1
+        while abs(r) < 2 ** (p - 1):
+            r *= 2
+            e -= 1
+        q = int(r)
+        rest = r - q
+        if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and q % 2):
+            q += 1
+        return q, e
+    for p in (53, 64):
+        X = Extended(p)
+        for v in (1.0, -1.0, 2.0 ** -53, -(2.0 ** -52), 0.5195550848250212, -3.75, 7.125):
+            assert X.exp(v) == rounded(exact_exp(v), p), (p, v)
+    assert Extended(64).exp(2.0 ** -53) == (2 ** 63 + 2 ** 10, -63)     # 1 + 2^−53
+
+
 def test_a_real_x87_program_is_found_in_its_registers(tmp_path):
     # The real backend in C built for the x87 (gcc -m32 -mfpmath=387): its sigmoid,
     # sums and update are kept in 80-bit registers; its 32-bit libm's exp also misrounds

@@ -118,6 +118,19 @@ class Extended:
         n = -q if (n1 < 0) != (n2 < 0) else q
         return self._round(n, e1 - e2 - extra - 1, self.p)
 
+    def exp(self, v):
+        """e^v rounded to the precision: Decimal's exp to 40 digits, rounded once more
+        (double rounding needs e^v within 10⁻⁴⁰ of a midpoint), as i386's libm returns
+        exp in an x87 register. v is a finite binary64."""
+        from decimal import Context, Decimal
+        n, d = Context(prec=40, Emax=999999, Emin=-999999).exp(Decimal(v)).as_integer_ratio()
+        extra = self.p + d.bit_length() - n.bit_length() + 2
+        if extra >= 0:
+            q, rest = divmod(n << extra, d)
+        else:
+            q, rest = divmod(n, d << -extra)
+        return self._round((q << 1) | (1 if rest else 0), -extra - 1, self.p)
+
     def binary64(self, u):
         n, e = u
         if n == 0:

@@ -306,6 +306,28 @@ def x87_parts(precision=64, divide_in_register=False, everything=False, b_stored
     return parts
 
 
+def x87_sigmoid(exp_in_register=True):
+    """s = 1 / (1 + t) in x87 80-bit registers and rounded to binary64 when stored; with
+    exp_in_register, t is e^−z to a 64-bit significand, as i386's libm returns exp in
+    st(0), not the binary64 exp the contract rounds to."""
+    X = Extended(64)
+    one = X.load(1.0)
+
+    def s(A, z, t):
+        out = []
+        for rz, rt in zip(z, t):
+            row = []
+            for v, u in zip(rz, rt):
+                if not 0.0 < u < float("inf"):
+                    row.append(1.0 / (1.0 + u) if u == u else u)
+                    continue
+                t80 = X.exp(-v) if exp_in_register else X.load(u)
+                row.append(X.binary64(X.div(one, X.add(one, t80))))
+            out.append(row)
+        return out
+    return s
+
+
 # --- the models ------------------------------------------------------------------------
 
 FLOAT32 = rounded_arithmetic("binary32", float32, lambda v: float32(BINARY64.exp(v)))
