@@ -232,6 +232,8 @@ def main(argv=None):
     sys.stdout.write("the oracle's own CPU per diagnosis (its process, not the backend's, "
                      "start-up included): median %.2f s, most %.2f s (target < 2 s)\n"
                      % (cpu[len(cpu) // 2], cpu[-1]))
+    for r in sorted(runs, key=lambda r: -r["cpu"])[:5]:
+        sys.stdout.write("  %.2f s  %s on %s\n" % (r["cpu"], r["mistake"], r["file"]))
     listed_target = 0.98 if args.experiment else 1.0
     met = (first_eq >= 0.95 * n and listed_eq >= listed_target * n and
            agreeing == len(plain))
