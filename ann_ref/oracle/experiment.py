@@ -239,10 +239,11 @@ def _scale(biggest, arguments, variant):
     return min(K, 1000)
 
 
-def read_sigmoid(experiment, placed, variant):
-    """The backend's s (or y_pred) at each argument, read off the state: [(β, value or
-    None where it cannot be read exactly)]."""
-    W, _ = experiment.state
+def read_sigmoid(experiment, placed, variant, W=None):
+    """The backend's s (or y_pred) at each argument, read off the state (or off the W
+    given, a model's): [(β, value or None where it cannot be read exactly)]."""
+    if W is None:
+        W, _ = experiment.state
     s = experiment.scenario
     a, P = s["learning_rate"], len(s["x"][0])
     out = []
@@ -622,17 +623,7 @@ def _nearest_sigmoid(lab, readings, values, step_bits, variant):
     for m in _sigmoid_models():
         if m.id == "exp" or not lab.possible(m):
             continue
-        got = []
-        for ex, placed in readings:
-            expected = ex.expect(m)
-            if expected is None:
-                got = None
-                break
-            saved = ex.state
-            ex.state = (tuple(tuple(row) for row in expected[0]), ex.state[1]) \
-                if expected[0] is not None else ex.state
-            got += read_sigmoid(ex, placed, variant)
-            ex.state = saved
+        got = _predicted(readings, m, variant)
         if got is None or len(got) != len(values):
             continue
         same = [(b1, v1) for (b1, v1), (_, v2) in zip(values, got)
@@ -658,6 +649,18 @@ def _nearest_sigmoid(lab, readings, values, step_bits, variant):
     return best[1], best[2]
 
 
+def _predicted(readings, model, variant):
+    """The values the model gives where the readings' values were read: [(β, value)],
+    None if it gives no state for some experiment."""
+    got = []
+    for ex, placed in readings:
+        expected = ex.expect(model)
+        if expected is None or expected[0] is None:
+            return None
+        got += read_sigmoid(ex, placed, variant, expected[0])
+    return got
+
+
 def _rest_of_sigmoid(lab, readings, values, variant):
     """(model, n): the model of the sigmoid's arithmetic (not of exp) that gives each of
     the n values read where no binary64 exp a few ULPs off does; None if none does."""
@@ -669,16 +672,8 @@ def _rest_of_sigmoid(lab, readings, values, variant):
     for m in _sigmoid_models():
         if m.id in ("exp", "sigmoid-form") or not lab.possible(m):
             continue
-        got = []
-        for ex, placed in readings:
-            expected = ex.expect(m)
-            if expected is None or expected[0] is None:
-                break
-            saved = ex.state
-            ex.state = (expected[0], ex.state[1])
-            got += read_sigmoid(ex, placed, variant)
-            ex.state = saved
-        else:
+        got = _predicted(readings, m, variant)
+        if got is not None:
             table = {_bits(beta): v for beta, v in got}
             if all(_bits(beta) not in unexplained or (table.get(_bits(beta)) is not None and
                                                       _bits(table[_bits(beta)]) == _bits(v))
@@ -764,14 +759,7 @@ def _separate_by_s(lab, candidates, F, O, runs, rng):
             if v is not None}
     scores = []
     for m in candidates:
-        expected = experiment.expect(m)
-        if expected is None or expected[0] is None:
-            scores.append(0)
-            continue
-        saved = experiment.state
-        experiment.state = (expected[0], saved[1])
-        predicted = read_sigmoid(experiment, placed, "logistic")
-        experiment.state = saved
+        predicted = _predicted([(experiment, placed)], m, "logistic") or []
         scores.append(len([beta for beta, v in predicted if v is not None and
                            _bits(beta) in read and _bits(read[_bits(beta)]) == _bits(v)]))
     best = max(scores)
