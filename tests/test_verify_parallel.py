@@ -12,7 +12,7 @@ import time
 import pytest
 
 from ann_ref.oracle import batch
-from helpers import GOLDEN, ROOT, cli, run_cli
+from helpers import GOLDEN, ROOT, cli, in_foreground, run_cli
 
 BACKENDS = os.path.join(ROOT, "tests", "backends")
 # small golden files: the gates differ under `s > 0.5`, non-finite.json makes the
@@ -145,6 +145,17 @@ def left_running(marker, within=10.0):
     return marked(marker)
 
 
+def ignored_or_blocked(pid):
+    """The signals the process ignores or blocks (from /proc; none known elsewhere)."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            fields = dict(line.split(":", 1) for line in f if ":" in line)
+    except OSError:
+        return set()
+    mask = int(fields["SigIgn"], 16) | int(fields["SigBlk"], 16)
+    return {s for s in (signal.SIGINT, signal.SIGTERM) if mask >> (s - 1) & 1}
+
+
 def wait_for(predicate, within=60.0):
     deadline = time.monotonic() + within
     while not predicate():
@@ -166,6 +177,23 @@ def wait_for(predicate, within=60.0):
         "j1-TERM", "batch-INT"])
 def test_a_signal_ends_the_command_its_workers_and_every_backend(tmp_path, args, signum,
                                                                   to_group):
+    interrupt(tmp_path, args, signum, to_group)
+
+
+def test_ctrl_c_reaches_verify_from_a_suite_that_ignores_sigint(tmp_path):
+    """As a suite run in the background by a script does; verify itself is started as a
+    terminal's shell would start it."""
+    ignoring = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        interrupt(tmp_path, ["--batch", "-j", "2"], signal.SIGINT, True)
+    finally:
+        signal.signal(signal.SIGINT, ignoring)
+
+
+def interrupt(tmp_path, args, signum, to_group):
+    """Start verify with a backend that hangs (and starts a child that hangs), send the
+    signal once every backend has started, to verify's process or to its whole process
+    group (as Ctrl-C in a terminal does); it must end at once, with nothing left."""
     marker = "hanging-backend-%d-%s" % (os.getpid(), tmp_path.name)
     started = tmp_path / "started"
     started.mkdir()
@@ -173,13 +201,15 @@ def test_a_signal_ends_the_command_its_workers_and_every_backend(tmp_path, args,
     script.write_text(HANG % (marker, str(started)))
     folder = folder_of(tmp_path, FILES[:3])
     backends = 1 if "-j" not in args or args[args.index("-j") + 1] == "1" else 2
-    p = subprocess.Popen([sys.executable, "-m", "ann_ref", "verify", folder, "--backend",
-                          "%s %s" % (sys.executable, script), "--timeout", "600"] + args,
+    p = subprocess.Popen(in_foreground([sys.executable, "-m", "ann_ref", "verify", folder,
+                                        "--backend", "%s %s" % (sys.executable, script),
+                                        "--timeout", "600"] + args),
                          cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT),
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          start_new_session=True)
     try:
         wait_for(lambda: len(os.listdir(str(started))) == backends)
+        assert signum not in ignored_or_blocked(p.pid)
         if to_group:
             os.killpg(p.pid, signum)
         else:
