@@ -230,3 +230,64 @@ def interrupt(tmp_path, args, signum, to_group):
     assert err.decode() in ("", "ann-ref: interrupted\n")
     assert left == [], "left running: %s" % [open("/proc/%d/cmdline" % pid).read()
                                             for pid in left]
+
+
+# verify, with a signal that arrives as the first worker is forked: to the main process
+# once fork() has returned there, and with "group" to the worker too, before it has set
+# its own handlers (Ctrl-C at the very start of a run)
+AT_THE_FORK = """import os, signal, sys
+from multiprocessing import process
+from ann_ref import cli
+signum, to_group = getattr(signal, sys.argv[1]), sys.argv[2] == "group"
+fork, run, first = os.fork, process.BaseProcess.run, [True]
+
+def forking():
+    pid = fork()
+    if pid and first[0]:
+        first[0] = False
+        os.kill(os.getpid(), signum)
+    return pid
+
+def running(self):
+    if first[0] and to_group:
+        os.kill(os.getpid(), signum)
+    return run(self)
+
+os.fork, process.BaseProcess.run = forking, running
+sys.exit(cli.main(sys.argv[4:]))
+"""
+
+
+@pytest.mark.parametrize("signame, to", [
+    ("SIGINT", "main"),
+    ("SIGINT", "group"),
+    pytest.param("SIGTERM", "main", marks=pytest.mark.slow),
+])
+def test_a_signal_as_a_worker_is_forked_leaves_no_worker_and_no_traceback(tmp_path, signame,
+                                                                          to):
+    marker = "forked-worker-%d-%s" % (os.getpid(), tmp_path.name)
+    folder = folder_of(tmp_path, FILES[:3])
+    p = subprocess.Popen(in_foreground([sys.executable, "-c", AT_THE_FORK, signame, to,
+                                        marker, "verify", folder, "--backend",
+                                        "%s -c 'import time; time.sleep(600)'"
+                                        % sys.executable, "-j", "2"]),
+                         cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         start_new_session=True)
+    try:
+        out, err = p.communicate(timeout=30)    # a worker left would hold them open
+        left = left_running(marker, within=2.0)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        for pid in marked(marker):                    # a worker, in verify's group
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    signum = getattr(signal, signame)
+    assert p.returncode == 128 + signum, err
+    assert (out, err.decode()) == (b"", "ann-ref: interrupted\n" if signum == signal.SIGINT
+                                   else "")
+    assert left == []

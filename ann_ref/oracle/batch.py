@@ -237,8 +237,8 @@ def _in_parallel(paths, jobs, settings):
             ours, theirs = context.Pipe()
             process = context.Process(target=_work, args=(theirs, paths, settings),
                                       daemon=True)
-            workers.append((process, ours))          # known before it exists, so that
-            process.start()                          # a signal cannot orphan it
+            workers.append((process, ours))          # known before it exists, and
+            _start_deaf(process)                     # started with signals held
             theirs.close()
             ours.send(waiting.popleft())
         live, told_to_end = {conn: process for process, conn in workers}, set()
@@ -272,6 +272,23 @@ def _in_parallel(paths, jobs, settings):
     return results
 
 
+SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _start_deaf(process):
+    """Start the worker with SIGINT and SIGTERM blocked, here and in the worker (which
+    inherits the mask): one that arrives meanwhile waits until the worker's pid is known,
+    so that _stop cannot miss it (it would wait for ever for work, holding our stdout and
+    stderr open), and until the worker has set its own handlers (Ctrl-C would otherwise
+    end it with a KeyboardInterrupt traceback). The main process of -j has no other
+    thread that could take them instead."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
 def _status(process):
     process.join(STOP_WAIT)
     return process.exitcode
@@ -281,6 +298,7 @@ def _work(conn, paths, settings):
     """A worker process: check the files it is given until it is given None."""
     signal.signal(signal.SIGINT, _ignore)            # Ctrl-C is for the main process
     signal.signal(signal.SIGTERM, _end)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)   # held since the fork
     backend.watch(lambda group, running: conn.send(("group", group, running)))
     checker = Checker(*settings)
     try:
