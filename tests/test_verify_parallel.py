@@ -190,7 +190,29 @@ def test_ctrl_c_reaches_verify_from_a_suite_that_ignores_sigint(tmp_path):
         signal.signal(signal.SIGINT, ignoring)
 
 
-def interrupt(tmp_path, args, signum, to_group):
+# verify, whose workers never tell the main process that their backend has started:
+# each stays in backend._start, signals held, until it is killed
+UNTOLD = """import sys, time
+from ann_ref import cli
+from ann_ref.oracle import backend
+tell = backend._tell
+
+def telling(group, running):
+    if running:
+        time.sleep(600)
+    tell(group, running)
+
+backend._tell = telling
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("args", [["-j", "2"], ["--batch", "-j", "2"]], ids=["j2", "batch-j2"])
+def test_a_worker_killed_before_it_told_of_its_backend_leaves_no_backend(tmp_path, args):
+    interrupt(tmp_path, args, signal.SIGTERM, False, ["-c", UNTOLD])
+
+
+def interrupt(tmp_path, args, signum, to_group, run=("-m", "ann_ref")):
     """Start verify with a backend that hangs (and starts a child that hangs), send the
     signal once every backend has started, to verify's process or to its whole process
     group (as Ctrl-C in a terminal does); it must end at once, with nothing left."""
@@ -201,9 +223,9 @@ def interrupt(tmp_path, args, signum, to_group):
     script.write_text(HANG % (marker, str(started)))
     folder = folder_of(tmp_path, FILES[:3])
     backends = 1 if "-j" not in args or args[args.index("-j") + 1] == "1" else 2
-    p = subprocess.Popen(in_foreground([sys.executable, "-m", "ann_ref", "verify", folder,
-                                        "--backend", "%s %s" % (sys.executable, script),
-                                        "--timeout", "600"] + args),
+    p = subprocess.Popen(in_foreground([sys.executable] + list(run) + [
+                             "verify", folder, "--backend", "%s %s" % (sys.executable, script),
+                             "--timeout", "600"] + args),
                          cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT),
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          start_new_session=True)

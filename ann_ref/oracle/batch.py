@@ -328,8 +328,8 @@ def _end(signum, frame):
 
 def _stop(workers, groups):
     """Stop the workers (SIGTERM: each kills its backend as it unwinds), SIGKILL those
-    still running after STOP_WAIT, then every backend process group not known to have
-    ended. Further SIGINT and SIGTERM are ignored meanwhile."""
+    still running after STOP_WAIT (and their children), then every backend process group
+    not known to have ended. Further SIGINT and SIGTERM are ignored meanwhile."""
     try:
         held = [(s, signal.signal(s, signal.SIG_IGN)) for s in (signal.SIGINT,
                                                                  signal.SIGTERM)]
@@ -337,6 +337,7 @@ def _stop(workers, groups):
         held = []
     try:
         workers = [(process, conn) for process, conn in workers if process.pid]
+        strays = set()
         for process, _ in workers:
             if process.is_alive():
                 os.kill(process.pid, signal.SIGTERM)
@@ -344,6 +345,7 @@ def _stop(workers, groups):
         for process, conn in workers:
             process.join(max(0.0, deadline - time.monotonic()))
             if process.is_alive():
+                strays.update(_halt(process.pid))
                 process.kill()
                 process.join()
             try:
@@ -354,7 +356,12 @@ def _stop(workers, groups):
             except (EOFError, OSError):
                 pass
             conn.close()
-        for group in groups:
+        for pid in strays:              # perhaps not yet in a group of its own
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        for group in groups | strays:
             try:
                 os.killpg(group, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -362,6 +369,35 @@ def _stop(workers, groups):
     finally:
         for s, handler in held:
             signal.signal(s, handler)
+
+
+def _halt(pid):
+    """Stop a worker that is to be killed (SIGSTOP: it starts nothing more) and return
+    its children: the backends it has started, also one it has not told of yet (it was
+    between the fork and the message, its signals held). Read from Linux's /proc; none
+    found elsewhere."""
+    try:
+        os.kill(pid, signal.SIGSTOP)
+    except (ProcessLookupError, PermissionError):
+        return []
+    deadline = time.monotonic() + STOP_WAIT
+    while _stat(pid)[0] not in ("T", "t", "Z", "X", None) and time.monotonic() < deadline:
+        time.sleep(0.005)               # a fork under way ends before it stops
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    return [int(e) for e in entries if e.isdigit() and _stat(int(e))[1] == pid]
+
+
+def _stat(pid):
+    """(state, parent's pid) of the process, from /proc; (None, None) if unknown."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return fields[0].decode("ascii"), int(fields[1])
+    except (OSError, IndexError, ValueError):
+        return None, None
 
 
 def totals(results):
