@@ -163,3 +163,26 @@ def test_the_threads_that_feed_and_drain_a_backend_leave_signals_to_the_main_thr
     assert seen == {"feed": {signal.SIGINT, signal.SIGTERM},
                     "drain": {signal.SIGINT, signal.SIGTERM}}
     assert not blocked_here()
+
+
+def test_signals_held_while_a_backend_starts_are_each_delivered_after():
+    """A -j worker given Ctrl-C (which it ignores) and then its SIGTERM while it starts a
+    backend must still end: the SIGTERM is not lost behind the SIGINT."""
+    seen = []
+
+    def record(signum, frame):
+        seen.append(signum)
+
+    saved = [(s, signal.signal(s, record)) for s in (signal.SIGINT, signal.SIGTERM)]
+    try:
+        with backend_module._signals_held():
+            for s in (signal.SIGINT, signal.SIGTERM, signal.SIGINT):
+                os.kill(os.getpid(), s)
+            assert seen == []
+        deadline = time.monotonic() + 5
+        while len(seen) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        for s, handler in saved:
+            signal.signal(s, handler)
+    assert seen == [signal.SIGINT, signal.SIGTERM]

@@ -45,8 +45,9 @@ def _tell(group, running):
 @contextlib.contextmanager
 def _signals_held():
     """SIGINT and SIGTERM wait while a backend is being started and made known, and are
-    delivered right after: a process is never left unknown (and so never left running)
-    by a signal that arrived between its fork and its record."""
+    delivered right after, each that came, in the order they came (a -j worker ignores
+    Ctrl-C but not the SIGTERM that follows it): a process is never left unknown (and so
+    never left running) by a signal that arrived between its fork and its record."""
     held = []
     try:
         old = [(s, signal.signal(s, lambda signum, frame: held.append(signum)))
@@ -59,8 +60,8 @@ def _signals_held():
     finally:
         for s, handler in old:
             signal.signal(s, handler)
-        if held:
-            os.kill(os.getpid(), held[0])
+        for s in sorted(set(held), key=held.index):
+            os.kill(os.getpid(), s)
 
 
 def _thread(target, *args):
