@@ -166,9 +166,8 @@ def wait_for(predicate, within=60.0):
 @pytest.mark.parametrize("args, signum, to_group", [
     pytest.param(["-j", "2"], signal.SIGINT, False, marks=pytest.mark.slow),
     (["-j", "2"], signal.SIGTERM, False),
-    # Ctrl-C in a terminal; run with -m slow: in the whole fast suite on a loaded machine
-    # it has twice not ended within 30 s, which alone it always does (to be found out)
-    pytest.param(["--batch", "-j", "2"], signal.SIGINT, True, marks=pytest.mark.slow),
+    # Ctrl-C in a terminal
+    (["--batch", "-j", "2"], signal.SIGINT, True),
     pytest.param(["--batch", "-j", "2"], signal.SIGTERM, False, marks=pytest.mark.slow),
     pytest.param(["-j", "2"], signal.SIGINT, True, marks=pytest.mark.slow),
     pytest.param(["-j", "1"], signal.SIGTERM, False, marks=pytest.mark.slow),
@@ -207,7 +206,10 @@ sys.exit(cli.main(sys.argv[1:]))
 """
 
 
-@pytest.mark.parametrize("args", [["-j", "2"], ["--batch", "-j", "2"]], ids=["j2", "batch-j2"])
+@pytest.mark.parametrize("args", [
+    ["-j", "2"],
+    pytest.param(["--batch", "-j", "2"], marks=pytest.mark.slow),
+], ids=["j2", "batch-j2"])
 def test_a_worker_killed_before_it_told_of_its_backend_leaves_no_backend(tmp_path, args):
     interrupt(tmp_path, args, signal.SIGTERM, False, ["-c", UNTOLD])
 
