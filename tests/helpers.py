@@ -55,6 +55,23 @@ def _in_process(argv, input):
     return status, out.getvalue(), err.getvalue()
 
 
+_FOREGROUND = """import os, signal, sys
+for s in (signal.SIGINT, signal.SIGTERM):
+    signal.signal(s, signal.SIG_DFL)
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+os.execv(sys.argv[1], sys.argv[1:])
+"""
+
+
+def in_foreground(argv):
+    """argv, to be run as a terminal's shell runs a command: SIGINT and SIGTERM at their
+    defaults and not blocked. A suite started in the background by a script (`pytest &`
+    in a non-interactive shell) ignores SIGINT; every process it starts would inherit
+    that across exec, and Python leaves an ignored SIGINT ignored: a test's Ctrl-C would
+    not reach the command at all."""
+    return [sys.executable, "-c", _FOREGROUND] + list(argv)
+
+
 def interrupted(at, signal_name, *args, **options):
     """cli(ARGS) sent signal_name (KILL or TERM) at its at-th file operation, by
     tests/interrupted.py."""

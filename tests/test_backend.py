@@ -3,10 +3,13 @@ line on stderr each, exit status 3 (not 1, which means "differs"), and no proces
 behind."""
 import json
 import os
+import signal
 import sys
 import time
 
+import pytest
 
+from ann_ref.oracle import backend as backend_module
 from helpers import GOLDEN, cli
 
 ARTICLE = os.path.join(GOLDEN, "article.json")
@@ -125,3 +128,61 @@ def test_a_backend_that_succeeds_leaves_no_child_behind(tmp_path):
     status, out, err = verify(command)
     assert (status, out) == (0, "1001 iterations, all bits equal\n"), err
     assert gone(int(pids.read_text())), "the backend's child was left running"
+
+
+def blocked_here():
+    """The signals the calling thread blocks, from /proc (Linux)."""
+    with open("/proc/thread-self/status") as f:
+        mask = int(f.read().split("SigBlk:")[1].split()[0], 16)
+    return {s for s in (signal.SIGINT, signal.SIGTERM) if mask >> (s - 1) & 1}
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/thread-self"), reason="Linux's /proc")
+def test_the_threads_that_feed_and_drain_a_backend_leave_signals_to_the_main_thread(
+        tmp_path, monkeypatch):
+    """A signal taken by another thread waits, in Python, for the main thread to wake up
+    (up to a second, or for ever in a read): Ctrl-C must wake the main thread itself."""
+    seen = {}
+    feed, drain = backend_module._feed, backend_module.Session._drain
+
+    def feeding(*args):
+        seen["feed"] = blocked_here()
+        feed(*args)
+
+    def draining(self):
+        seen["drain"] = blocked_here()
+        drain(self)
+
+    monkeypatch.setattr(backend_module, "_feed", feeding)
+    monkeypatch.setattr(backend_module.Session, "_drain", draining)
+    os.remove(backend_module.run(backend(tmp_path, "sys.stdout.write(sys.stdin.read())\n"),
+                                 b"{}"))
+    session = backend_module.Session(backend(tmp_path, "sys.stdin.read()\n"))
+    session.close()
+    session._err.join(5)
+    assert seen == {"feed": {signal.SIGINT, signal.SIGTERM},
+                    "drain": {signal.SIGINT, signal.SIGTERM}}
+    assert not blocked_here()
+
+
+def test_signals_held_while_a_backend_starts_are_each_delivered_after():
+    """A -j worker given Ctrl-C (which it ignores) and then its SIGTERM while it starts a
+    backend must still end: the SIGTERM is not lost behind the SIGINT."""
+    seen = []
+
+    def record(signum, frame):
+        seen.append(signum)
+
+    saved = [(s, signal.signal(s, record)) for s in (signal.SIGINT, signal.SIGTERM)]
+    try:
+        with backend_module._signals_held():
+            for s in (signal.SIGINT, signal.SIGTERM, signal.SIGINT):
+                os.kill(os.getpid(), s)
+            assert seen == []
+        deadline = time.monotonic() + 5
+        while len(seen) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        for s, handler in saved:
+            signal.signal(s, handler)
+    assert seen == [signal.SIGINT, signal.SIGTERM]

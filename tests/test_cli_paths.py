@@ -13,7 +13,7 @@ import time
 import pytest
 
 from ann_ref.progress import progress
-from helpers import GOLDEN, ROOT, assert_one_line_error, cli, run_cli
+from helpers import GOLDEN, ROOT, assert_one_line_error, cli, in_foreground, run_cli
 
 HUGE = 10 ** 30
 ARTICLE = json.load(open(os.path.join(GOLDEN, "article.json")))
@@ -194,8 +194,9 @@ def test_progress_says_how_long_the_rest_will_take():
 def test_run_of_10_to_the_30_iterations_shows_on_a_terminal_how_long_it_will_take(tmp_path):
     """run must write every state: on a terminal, its progress line says how long."""
     main, terminal = os.openpty()
-    p = subprocess.Popen([sys.executable, "-m", "ann_ref", "run", huge_scenario(tmp_path),
-                          "-o", str(tmp_path / "out.json")], cwd=ROOT,
+    p = subprocess.Popen(in_foreground([sys.executable, "-m", "ann_ref", "run",
+                                        huge_scenario(tmp_path), "-o",
+                                        str(tmp_path / "out.json")]), cwd=ROOT,
                          env=dict(os.environ, PYTHONPATH=ROOT), stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=terminal)
     os.close(terminal)

@@ -45,8 +45,9 @@ def _tell(group, running):
 @contextlib.contextmanager
 def _signals_held():
     """SIGINT and SIGTERM wait while a backend is being started and made known, and are
-    delivered right after: a process is never left unknown (and so never left running)
-    by a signal that arrived between its fork and its record."""
+    delivered right after, each that came, in the order they came (a -j worker ignores
+    Ctrl-C but not the SIGTERM that follows it): a process is never left unknown (and so
+    never left running) by a signal that arrived between its fork and its record."""
     held = []
     try:
         old = [(s, signal.signal(s, lambda signum, frame: held.append(signum)))
@@ -59,8 +60,28 @@ def _signals_held():
     finally:
         for s, handler in old:
             signal.signal(s, handler)
-        if held:
-            os.kill(os.getpid(), held[0])
+        for s in sorted(set(held), key=held.index):
+            os.kill(os.getpid(), s)
+
+
+def _thread(target, *args):
+    """Start a daemon thread that blocks SIGINT and SIGTERM, so that the kernel gives
+    them to the main thread. Python runs a handler only in the main thread, when that
+    thread next runs Python code: a signal taken by another thread would leave the main
+    thread asleep in select() until its timeout, and a stopped -j worker would outlive
+    its STOP_WAIT (then be killed before it could kill its own backend)."""
+    signals = {signal.SIGINT, signal.SIGTERM}
+    try:
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    except AttributeError:              # no pthread_sigmask: nothing to choose
+        mask = None
+    try:                                # (the new thread inherits this thread's mask)
+        thread = threading.Thread(target=target, args=args, daemon=True)
+        thread.start()
+    finally:
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    return thread
 
 
 def _start(argv):
@@ -186,7 +207,7 @@ def _run(argv, command, data, out, timeout, max_bytes):
     deadline = time.monotonic() + timeout
     problem = None
     try:
-        threading.Thread(target=_feed, args=(p.stdin, data), daemon=True).start()
+        _thread(_feed, p.stdin, data)
         selector.register(p.stdout, selectors.EVENT_READ, "out")
         selector.register(p.stderr, selectors.EVENT_READ, "err")
         while open_pipes:
@@ -287,8 +308,7 @@ class Session:
         self.p = _start(argv)
         self.stderr = b""
         self._pending = b""
-        self._err = threading.Thread(target=self._drain, daemon=True)
-        self._err.start()
+        self._err = _thread(self._drain)
 
     def _drain(self):
         while True:

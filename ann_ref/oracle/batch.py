@@ -237,8 +237,8 @@ def _in_parallel(paths, jobs, settings):
             ours, theirs = context.Pipe()
             process = context.Process(target=_work, args=(theirs, paths, settings),
                                       daemon=True)
-            workers.append((process, ours))          # known before it exists, so that
-            process.start()                          # a signal cannot orphan it
+            workers.append((process, ours))          # known before it exists, and
+            _start_deaf(process)                     # started with signals held
             theirs.close()
             ours.send(waiting.popleft())
         live, told_to_end = {conn: process for process, conn in workers}, set()
@@ -272,6 +272,23 @@ def _in_parallel(paths, jobs, settings):
     return results
 
 
+SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _start_deaf(process):
+    """Start the worker with SIGINT and SIGTERM blocked, here and in the worker (which
+    inherits the mask): one that arrives meanwhile waits until the worker's pid is known,
+    so that _stop cannot miss it (it would wait for ever for work, holding our stdout and
+    stderr open), and until the worker has set its own handlers (Ctrl-C would otherwise
+    end it with a KeyboardInterrupt traceback). The main process of -j has no other
+    thread that could take them instead."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
 def _status(process):
     process.join(STOP_WAIT)
     return process.exitcode
@@ -281,6 +298,7 @@ def _work(conn, paths, settings):
     """A worker process: check the files it is given until it is given None."""
     signal.signal(signal.SIGINT, _ignore)            # Ctrl-C is for the main process
     signal.signal(signal.SIGTERM, _end)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)   # held since the fork
     backend.watch(lambda group, running: conn.send(("group", group, running)))
     checker = Checker(*settings)
     try:
@@ -310,8 +328,8 @@ def _end(signum, frame):
 
 def _stop(workers, groups):
     """Stop the workers (SIGTERM: each kills its backend as it unwinds), SIGKILL those
-    still running after STOP_WAIT, then every backend process group not known to have
-    ended. Further SIGINT and SIGTERM are ignored meanwhile."""
+    still running after STOP_WAIT (and their children), then every backend process group
+    not known to have ended. Further SIGINT and SIGTERM are ignored meanwhile."""
     try:
         held = [(s, signal.signal(s, signal.SIG_IGN)) for s in (signal.SIGINT,
                                                                  signal.SIGTERM)]
@@ -319,6 +337,7 @@ def _stop(workers, groups):
         held = []
     try:
         workers = [(process, conn) for process, conn in workers if process.pid]
+        strays = set()
         for process, _ in workers:
             if process.is_alive():
                 os.kill(process.pid, signal.SIGTERM)
@@ -326,6 +345,7 @@ def _stop(workers, groups):
         for process, conn in workers:
             process.join(max(0.0, deadline - time.monotonic()))
             if process.is_alive():
+                strays.update(_halt(process.pid))
                 process.kill()
                 process.join()
             try:
@@ -336,7 +356,12 @@ def _stop(workers, groups):
             except (EOFError, OSError):
                 pass
             conn.close()
-        for group in groups:
+        for pid in strays:              # perhaps not yet in a group of its own
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        for group in groups | strays:
             try:
                 os.killpg(group, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -344,6 +369,35 @@ def _stop(workers, groups):
     finally:
         for s, handler in held:
             signal.signal(s, handler)
+
+
+def _halt(pid):
+    """Stop a worker that is to be killed (SIGSTOP: it starts nothing more) and return
+    its children: the backends it has started, also one it has not told of yet (it was
+    between the fork and the message, its signals held). Read from Linux's /proc; none
+    found elsewhere."""
+    try:
+        os.kill(pid, signal.SIGSTOP)
+    except (ProcessLookupError, PermissionError):
+        return []
+    deadline = time.monotonic() + STOP_WAIT
+    while _stat(pid)[0] not in ("T", "t", "Z", "X", None) and time.monotonic() < deadline:
+        time.sleep(0.005)               # a fork under way ends before it stops
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    return [int(e) for e in entries if e.isdigit() and _stat(int(e))[1] == pid]
+
+
+def _stat(pid):
+    """(state, parent's pid) of the process, from /proc; (None, None) if unknown."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return fields[0].decode("ascii"), int(fields[1])
+    except (OSError, IndexError, ValueError):
+        return None, None
 
 
 def totals(results):
