@@ -320,6 +320,16 @@ def test_the_program_of_a_backend_says_whether_x87_registers_can_be_its_cause(tm
     assert X.B.machine(str(tmp_path / "p32.c")) is None          # not a program: unknown
 
 
+def test_a_db_no_model_knows_is_not_blamed_on_the_update_too():
+    # b's update is read through the backend's own db: where db departs, that experiment
+    # would show it again, and no model of the update reproducing it, a fused update was
+    # named beside it (PyTorch's .sum() on tiny-z-logistic.json)
+    report = verify_json("tiny-z-logistic", MISTAKEN + " --db-by-size")
+    ids = [c["id"] for c in report["causes"]]
+    assert report["causes"][0]["part"] == "db" and ids[0] == "sum-order", report["causes"]
+    assert "fused-update" not in ids and "reassociation" not in ids, ids
+
+
 @pytest.fixture(scope="module")
 def x87_programs(tmp_path_factory):
     """backend.c built for the x87 at -O0 and -O2 (gcc -m32 -mfpmath=387)."""

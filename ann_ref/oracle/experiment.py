@@ -391,8 +391,12 @@ _GEMV = (("skylakex", "AVX-512"), ("haswell", "AVX2"))
 
 
 def _update_models():
-    out = [m for m in M.MODELS if m.id in ("fused-update", "reassociation")]
-    return out
+    return [m for m in M.MODELS if m.id in ("fused-update", "reassociation")]
+
+
+def _arithmetic_models():
+    """Whole arithmetics other than binary64's, which any part's experiment shows."""
+    return [m for m in M.MODELS if m.id == "float32"]
 
 
 _X87_EXP = None
@@ -473,13 +477,17 @@ def investigate(report, lab, kind=None):
         findings.append(found)
     # dW, db and the update at this step's own inputs
     totals = [[sums.left_to_right([p * q for p, q in zip(xf, eo)]) for eo in e] for xf in x]
-    models = _sum_models() + _update_models()
+    models = _sum_models() + _update_models() + _arithmetic_models()
     for experiment, part in ((sum_experiment(x, e, variant), "dW"),
                              (bias_experiment(F, e, variant), "db"),
                              (update_experiment(W, a, totals, S, variant), "update"),
                              (bias_update_experiment(F, e, b, a, variant), "update")):
         if part == "update" and any(f.part == "update" for f in findings):
             continue                      # the update of W already showed it
+        if experiment.reads == "b" and part == "update" and \
+                any(f.part == "db" for f in findings):
+            continue                      # b's update is read through the backend's own
+                                          # db, which departs: it would show db again
         found = _part(lab, experiment, models, part, runs, x, e, variant)
         if found:
             findings.append(found)
