@@ -1,7 +1,8 @@
 """fast_layers.network_stepper gives model.step's bits on networks of layers (docs/SPEC.md §9,
 the logistic variant): on every golden layered trace, and on random networks of every
 depth and width with NaN, ±inf, ±0.0 and subnormals, on floats, with another exp, and in
-software.
+software. Both of its arrangements: straight.py's step written out for the network's
+shape (what CPython runs) and looped_stepper's loops (what MicroPython runs).
 
     ANN_REF_FAST_SAMPLE=5000 python3 -m pytest tests/test_layers_fast.py -m slow   # more"""
 import json
@@ -12,7 +13,8 @@ import struct
 import pytest
 
 from ann_ref.core.arithmetic import BINARY64
-from ann_ref.core.fast_layers import network_stepper
+from ann_ref.core import straight
+from ann_ref.core.fast_layers import looped_stepper, network_stepper
 from ann_ref.core.libm import LIBM
 from ann_ref.core.model import LOGISTIC, THRESHOLD, step
 from ann_ref.core.softfloat import SOFTWARE, Binary64
@@ -49,8 +51,12 @@ def layered_names():
 
 # --- the catalogue: every state of every golden layered trace ---------------------------
 
+STEPPERS = [network_stepper, looped_stepper]
+
+
+@pytest.mark.parametrize("stepper", STEPPERS)
 @pytest.mark.parametrize("name", layered_names())
-def test_every_step_of_every_golden_layered_trace(name):
+def test_every_step_of_every_golden_layered_trace(name, stepper):
     with open(os.path.join(LAYERS, name)) as fh:
         document = json.load(fh)
     s = document["scenario"]
@@ -59,7 +65,7 @@ def test_every_step_of_every_golden_layered_trace(name):
     trace = [[(unhex(l["W"]), unhex(l["b"])) for l in t["bits"]["layers"]]
              for t in document["trace"]]
     assert s["variant"] == LOGISTIC
-    fast = network_stepper(BINARY64, x, y, a)
+    fast = stepper(BINARY64, x, y, a)
     for k in range(len(trace) - 1):
         expected = key(trace[k + 1])
         assert key(fast(trace[k])) == expected, "%s: iteration %d" % (name, k + 1)
@@ -89,14 +95,14 @@ def network(rng):
     return x, y, layers, a, LOGISTIC
 
 
-def check_random_networks(count, seed):
+def check_random_networks(count, seed, stepper=network_stepper):
     rng = random.Random(seed)
     depths = set()
     for i in range(count):
         x, y, layers, a, variant = network(rng)
         depths.add(len(layers))
         A = LIBM if rng.random() < 0.2 else BINARY64
-        fast = network_stepper(A, x, y, a)
+        fast = stepper(A, x, y, a)
         readable = [layers]
         state = layers
         for k in range(5):
@@ -109,13 +115,15 @@ def check_random_networks(count, seed):
     assert depths == {1, 2, 3, 4}
 
 
-def test_random_networks():
-    check_random_networks(400, seed=1)
+@pytest.mark.parametrize("stepper", STEPPERS)
+def test_random_networks(stepper):
+    check_random_networks(400, 1, stepper)
 
 
 @pytest.mark.slow
-def test_many_random_networks():
-    check_random_networks(int(os.environ.get("ANN_REF_FAST_SAMPLE", "5000")), seed=2)
+@pytest.mark.parametrize("stepper", STEPPERS)
+def test_many_random_networks(stepper):
+    check_random_networks(int(os.environ.get("ANN_REF_FAST_SAMPLE", "5000")), 2, stepper)
 
 
 def test_the_network_step_in_software_gives_the_readable_steps_bits():
@@ -132,9 +140,11 @@ def test_the_network_step_in_software_gives_the_readable_steps_bits():
         x, y, layers, a, variant = network(rng)
         expected = key(step(BINARY64, x, y, layers, a, variant))
         soft_layers = [(soft(W), soft(b)) for W, b in layers]
-        got = network_stepper(SOFTWARE, soft(x), soft(y), Binary64.of(a))(soft_layers)
         readable = step(SOFTWARE, soft(x), soft(y), soft_layers, Binary64.of(a), variant)
-        assert hexes(got) == expected == hexes(readable), i
+        assert hexes(readable) == expected, i
+        for stepper in STEPPERS:
+            got = stepper(SOFTWARE, soft(x), soft(y), Binary64.of(a))(soft_layers)
+            assert hexes(got) == expected, (i, stepper)
 
 
 def test_one_layer_with_a_column_b_is_the_articles_step_for_one_output():
@@ -160,3 +170,70 @@ def test_the_threshold_variant_which_section_9_does_not_define_is_model_steps():
             expected.append(state)
         got = list(network_trajectory(x, y, layers, a, 3, THRESHOLD))
         assert [key(s) for s in got] == [key(s) for s in expected]
+
+
+# --- the straight code: when it runs, and what it does with another shape --------------
+
+def xor():
+    x = [[0.0, 1.0, 0.0, 1.0], [0.0, 0.0, 1.0, 1.0]]
+    layers = [([[0.5, -0.5], [0.5, -0.5]], [[0.0], [0.0]]), ([[1.0], [1.0]], [[-1.0]])]
+    return x, [[0.0, 1.0, 1.0, 0.0]], layers, 0.5
+
+
+def test_xor_is_stepped_by_the_straight_code_and_other_shapes_by_the_loops():
+    x, y, layers, a = xor()
+    calls = []
+    looped = looped_stepper(BINARY64, x, y, a)
+
+    def counting(layers):
+        calls.append(len(layers))
+        return looped(layers)
+    fast = straight.stepper(BINARY64, x, y, a, counting)
+    state = layers
+    for _ in range(20):
+        expected = step(BINARY64, x, y, state, a, LOGISTIC)
+        state = fast(state)
+        assert key(state) == key(expected)
+    assert calls == []                    # the straight code did every step
+    rng = random.Random(6)
+    wider = [([[number(rng, 0.0) for _ in range(3)] for _ in range(2)],
+              [[number(rng, 0.0)] for _ in range(3)]),
+             ([[number(rng, 0.0)] for _ in range(3)], [[number(rng, 0.0)]])]
+    deeper = wider[:1] + [([[number(rng, 0.0)] * 3 for _ in range(3)], [[0.5]] * 3)] + wider[1:]
+    for other in (wider, deeper):
+        assert key(fast(other)) == key(step(BINARY64, x, y, other, a, LOGISTIC))
+    assert calls == [2, 3]
+
+
+def test_the_straight_code_is_for_small_networks_only():
+    x, y, layers, a = xor()
+    assert straight.straight_stepper(BINARY64, x, y, a, [2, 2, 1], None) is not None
+    samples = straight.STRAIGHT_MOST // 6 + 1     # 2-2-1: 6 products a sample
+    wide = [[0.5] * samples, [0.25] * samples]
+    assert straight.straight_stepper(BINARY64, wide, [[1.0] * samples], a, [2, 2, 1],
+                                     None) is None
+    fast = network_stepper(BINARY64, wide, [[1.0] * samples], a)
+    assert key(fast(layers)) == key(step(BINARY64, wide, [[1.0] * samples], layers, a, LOGISTIC))
+
+
+def test_the_straight_source_writes_every_sum_left_to_right_from_its_first_term():
+    source = straight.straight_source([2, 2, 1], 4)
+    assert ("        s1_0_0 = one / (one + exp(-(w0_0_0 * s0_0_0 + w0_1_0 * s0_1_0 + b0_0)))"
+            in source.splitlines())
+    assert ("        v1_0_0 = w1_0_0 - a * ((s1_0_0 * e1_0_0 + s1_0_1 * e1_0_1 + s1_0_2 * e1_0_2"
+            " + s1_0_3 * e1_0_3) / m)" in source.splitlines())
+    assert "        e0_1_2 = (w1_1_0 * e1_0_2) * s1_1_2 * (one - s1_1_2)" in source.splitlines()
+    assert "sum(" not in source and "fsum" not in source and "for " not in source
+
+
+def test_micropython_runs_the_loops(monkeypatch):
+    """On a board compiling the straight code would take heap: network_stepper is
+    looped_stepper's step there, and straight.py is not imported."""
+    import sys
+    x, y, layers, a = xor()
+    monkeypatch.setattr(sys.implementation, "name", "micropython")
+    monkeypatch.delitem(sys.modules, "ann_ref.core.straight")
+    fast = network_stepper(BINARY64, x, y, a)
+    assert "ann_ref.core.straight" not in sys.modules
+    assert fast.__qualname__ == "looped_stepper.<locals>.step"
+    assert key(fast(layers)) == key(step(BINARY64, x, y, layers, a, LOGISTIC))

@@ -19,8 +19,10 @@ import runtimes  # noqa: E402
 # bulk of the heap it needs (tests/test_boards.py measures that on the real builds).
 # 16 KB once; the operators' fast paths for normal operands (softfloat.py) took it to
 # 19 KB, binary32 (binary32.py, single.py, fast32.py) and networks of layers
-# (fast_layers.py) further: modules a binary64 run of one layer never imports
+# (fast_layers.py) further: modules a binary64 run of one layer never imports.
+# straight.py is not counted: MicroPython never imports it, and a board may leave it out
 MPY_TARGET = 28 * 1024
+OFF_MICROPYTHON = "ann_ref/core/straight.mpy"
 REQUIRED = os.environ.get("ANN_REF_ALL_RUNTIMES") == "1"
 
 
@@ -61,11 +63,12 @@ def test_the_script_compiles_every_core_module_and_nothing_else(compiled):
         assert header[:2] == b"M\x06" and header[2] >> 2 == 0, path
 
 
-def test_the_core_bytecode_is_under_26_kb(compiled):
+def test_the_core_bytecode_a_board_needs_is_under_28_kb(compiled):
     out, sizes = compiled
     total = sum(os.path.getsize(os.path.join(d, n)) for d, _, names in os.walk(out) for n in names)
     assert total == sum(s[2] for s in sizes)
-    assert total < MPY_TARGET, "the core's .mpy files take %d bytes" % total
+    board = total - os.path.getsize(os.path.join(out, OFF_MICROPYTHON))
+    assert board < MPY_TARGET, "the core's .mpy files a board needs take %d bytes" % board
 
 
 def test_a_wrong_mpy_cross_is_refused(monkeypatch, tmp_path):

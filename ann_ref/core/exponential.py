@@ -6,11 +6,13 @@ IEEE-754 additions and multiplications, exact scaling by powers of two (math.lde
 Python integers only, so it gives the same bits on every platform and interpreter.
 Ziv's strategy, three tries, each more exact and rarer than the one before:
 
-- fast path: exp(x) = 2^k * 2^(j/256) * e^r, |r| <= ln2/512, as a sum yh + yl of two
+- fast path: exp(x) = 2^k * 2^(j/256) * e^r, |r| <= ln2/512, as a sum Th + lo of two
   floats with a relative error below 2^-60.39 (the proofs are at the end of this file).
-  When the rounding test shows that this is far enough from every rounding boundary
-  (all but about 1 call in 65), yh scaled by 2^k is the correctly rounded result.
-  Subnormal results are rounded from yh + yl in one step, not by scaling yh.
+  When Th + lo - D and Th + lo + D, D = 2^-59 above that error, round to the same float
+  (all but about 1 call in 64), that float scaled by 2^k is the correctly rounded
+  result. Near the ends of the normal results (x < -707.7, x > 709.78) the same sum is
+  split into yh + yl (Fast2Sum) with a test of its own, and subnormal results are
+  rounded from yh + yl in one step, not by scaling yh.
 - accurate path: the same reduction with r kept as two floats and the product by the
   table made exact, below 2^-66; it decides all but about 1 call in 2,000 of the
   total.
@@ -18,9 +20,9 @@ Ziv's strategy, three tries, each more exact and rarer than the one before:
   until both ends of the error interval round to the same float. e^x is irrational for
   every nonzero rational x, so it is never exactly a rounding boundary and the loop ends.
 
-The fast path needs about 30 float operations, round() and math.ldexp (exact); the
-accurate path about 45 more. The slow path needs no float operation: exp_bits(n) is exp
-on bit patterns, in integers only.
+The fast path needs 25 float operations and comparisons, math.floor and math.ldexp
+(exact); the accurate path about 45 more. The slow path needs no float operation:
+exp_bits(n) is exp on bit patterns, in integers only.
 """
 
 import math
@@ -167,23 +169,31 @@ def _tables(Q=128):
 
 # _TH[j] + _TL[j] = 2^(j/256), and L1, L2, 256/ln2: made by _load_tables() when exp is
 # first called. Where float is not binary64 (most boards) it never is, and neither the
-# 4 KB of tables nor the integers that derive them take any heap.
+# 4 KB of tables nor the integers that derive them take any heap. Until then the fast
+# path's interval (_LOW, _HIGH) is empty, so that exp tests one thing, not two, to take
+# it: -707.7 < x < 709.78 keeps 2^k, k = kk >> 8, within -1021 ... 1023.
 _L1 = _L2 = _INV = _TH = _TL = None
+_LOW = _HIGH = 0.0
 
 
 def _load_tables():
-    global _L1, _L2, _INV, _TH, _TL
+    global _L1, _L2, _INV, _TH, _TL, _LOW, _HIGH
     L1, L2, INV, TH, TL = _tables()
     if sys.implementation.name != "micropython":
         # CPython reads a list's item without making a float, where array makes one per
         # read: 7 % of exp's time, for 16 KB. MicroPython keeps the 4 KB of array('d').
         TH, TL = list(TH), list(TL)
     _L1, _L2, _INV, _TH, _TL = L1, L2, INV, TH, TL
+    _LOW, _HIGH = -707.7, 709.78
 
 
 _ldexp = math.ldexp                       # exact for normal results
+_floor = math.floor                       # an int, and three times as fast as round()
+_SHIFT = _ldexp(1.5, 52)                  # (v + _SHIFT) - _SHIFT: v to an integer, ties to even
+_D = _ldexp(1.0, -59)                     # the fast path's rounding test (see the proofs)
+_TWO52 = _ldexp(1.0, 52)
 _SPLIT = 98304.0                          # 1.5 * 2^16: (r + _SPLIT) - _SPLIT rounds r to 2^-36
-_FAST = 1.0 / 64                          # the fast path's rounding margin, 2^-6
+_FAST = 1.0 / 64                          # the margin of yh + yl's first test, 2^-6
 _ACCURATE = 1.0 / 2048                    # the accurate path's, 2^-11 (see the proofs)
 _TEST = 1.0 + _FAST                       # the rounding tests' 1 + margin
 _TEST_ACCURATE = 1.0 + _ACCURATE
@@ -201,21 +211,39 @@ def exp(x):
     if type(x) is not float:              # ints: the nearest binary64; others refused
         from .numbers import real         # here: exp_bits, all a board uses, needs none
         x = real("x", x)
+    if _LOW < x < _HIGH:                  # e^x normal, far from its ends; not NaN
+        # x = kk*ln2/256 + r, kk = 256k + j, |r| <= ln2/512: e^x = 2^k * 2^(j/256) * e^r
+        t = x * _INV + _SHIFT             # kk, the integer nearest x*INV (ties to even),
+        kf = t - _SHIFT                   # as a float: exact, see the note at the end
+        r = (x - kf * _L1) - kf * _L2     # x - kk*L1 is exact: see the note at the end
+        # e^r - 1 = r + w, w = r^2/2 + r^3/6 + r^4/24 + r^5/120
+        w = r * r * (0.5 + r * (_C3 + r * (_C4 + r * _C5)))
+        p = r + w
+        kk = _floor(kf)
+        j = kk & 255
+        Th = _TH[j]
+        lo = Th * p + _TL[j] * (1.0 + p)  # (Th + Tl)(1 + p) = Th + lo: e^x / 2^k,
+        yh = Th + (lo + _D)               # relative error < 2^-60.39. If Th + lo +- D
+        if Th + (lo - _D) == yh:          # round alike, so does e^x / 2^k: see the proof
+            return _ldexp(yh, kk >> 8)
+        return _exp_accurate(x, kk, r, w)
+    # NaN, +-inf, e^x beyond the normal floats or near their ends, and every x until the
+    # tables are made: the same reduction and sum, split into yh + yl, with a rounding
+    # test of margin 2^-6 for normal results and _exp_edge for the others
     if not -745.14 <= x <= 709.79:        # also NaN
         if x != x:
             return x
         return INF if x > 0.0 else 0.0    # e^x > MAX + ulp/2, or e^x < 2^-1075
     if _TH is None:
         _load_tables()
-    # x = kk*ln2/256 + r, kk = 256k + j, |r| <= ln2/512: e^x = 2^k * 2^(j/256) * e^r
-    kk = round(x * _INV)
-    r = (x - kk * _L1) - kk * _L2         # x - kk*L1 is exact: see the note at the end
-    # e^r - 1 = r + w, w = r^2/2 + r^3/6 + r^4/24 + r^5/120
+    kf = (x * _INV + _SHIFT) - _SHIFT     # as above
+    r = (x - kf * _L1) - kf * _L2
     w = r * r * (0.5 + r * (_C3 + r * (_C4 + r * _C5)))
     p = r + w
+    kk = _floor(kf)
     j = kk & 255
     Th = _TH[j]
-    lo = Th * p + _TL[j] * (1.0 + p)      # (Th + Tl)(1 + p) = Th + lo
+    lo = Th * p + _TL[j] * (1.0 + p)
     yh = Th + lo                          # yh + yl = Th + lo (Fast2Sum, |lo| < Th):
     yl = (Th - yh) + lo                   # e^x / 2^k, relative error < 2^-60.39
     k = kk >> 8
@@ -273,10 +301,12 @@ def _exp_edge(yh, yl, k, margin):
         if yh + yl * (1.0 + margin) == yh:   # exact, or inf when yh >= 1: then e^x
             return _ldexp(yh, 1023) * 2.0     # rounds up to 2^1024 at least, beyond MAX
         return None
-    m = k + 1074                          # -2 <= m <= 52 for -745.14 <= x
-    A = _ldexp(yh, m)                     # exact, and A < 2^53
-    B = _ldexp(yl, m)
-    n = round(A)                          # an integer within 1/2 of A, ties to even
+    scale = _ldexp(1.0, k + 1074)         # 2^m, -2 <= m <= 52 for -745.14 <= x
+    A = yh * scale                        # exact, and 0 < A < 2^53
+    B = yl * scale
+    # n: A rounded to an integer, ties to even, as a float (a float A >= 2^52 is one;
+    # below, A + 2^52 lies in [2^52, 2^53), where the floats are the integers)
+    n = A if A >= _TWO52 else (A + _TWO52) - _TWO52
     f = (A - n) + B                       # A - n is exact (Sterbenz, or n = 0)
     # Y - n = f within margin / 2: the error relative to Y times Y < 2^53, f's rounding
     # 2^-54, B's at most 2^-1074 (see the proofs). So |f| < 1/2 - margin puts Y within
@@ -286,9 +316,9 @@ def _exp_edge(yh, yl, k, margin):
     if -inside < f < inside:
         return n * _LEAST                 # exact: an integer below 2^53 times 2^-1074
     if f > 0.5 + margin:
-        return (n + 1) * _LEAST
+        return (n + 1.0) * _LEAST
     if f < -0.5 - margin:
-        return (n - 1) * _LEAST
+        return (n - 1.0) * _LEAST
     return None
 
 
@@ -343,6 +373,12 @@ def exp_bits(n):
     return _exp_slow_bits(*_parts_of_bits(n))
 
 
+# Note on kf. |x * INV| < 2^18.1, so fl(x * INV) + 1.5 * 2^52 lies in [2^52, 2^53), where
+# the floats are the integers: t is fl(x * INV) rounded to an integer, ties to even, as
+# round() rounds it, and kf = t - 1.5 * 2^52 is exact (Sterbenz). So kf is
+# kk as a float, kf * L1 is kk * L1, and floor(kf) is kk, an int.
+
+
 # Note on t = x - kk*L1. Both are multiples of g = min(ulp(x), lowest bit of L1) and
 # |t| <= |r| + |kk*L2| < 2^-9. If g is L1's lowest bit (2^-42) t needs at most 33 bits. Otherwise
 # ulp(x) < 2^-42; for kk != 0, |x| >= ln2/512 > 2^-10, so ulp(x) >= 2^-62 and t needs
@@ -360,15 +396,15 @@ def exp_bits(n):
 #   float r, is below 2^-20.05 and takes three roundings of 2^-53 relative (the others
 #   are 2^-12 smaller): its error is below 2^-71.4.
 #
-# Proof of the fast path's bound: |yh + yl - y| < 2^-60.39 * y.
+# Proof of the fast path's bound: |Th + lo - y| < 2^-60.39 * y.
 # - r = fl(t - u): |t - u| < 2^-9.52, so the rounding errs by at most 2^-63 (half an ulp
 #   in [2^-10, 2^-9)); r is r* within 2^-62.99, and e^r is e^r* within 2^-62.99 relative.
 # - p = fl(r + w), below 2^-9.51: one more rounding of 2^-63. So p is e^r - 1 within
 #   2^-63 + 2^-71.4 + 2^-66.66 < 2^-62.88.
 # - lo: Th*p is below 2^-8.52, its rounding at most 2^-62; fl(1 + p) errs by 2^-53 and
 #   Tl*(1 + p) by 2^-77, times |Tl| < 2^-25 that is 2^-78 and 2^-77; the sum, below
-#   2^-8, one more rounding of 2^-62. So lo = Th*p + Tl*(1 + p) within 2^-60.99.
-#   yh + yl = Th + lo exactly (Fast2Sum: |lo| < Th).
+#   2^-8, one more rounding of 2^-62. So lo = Th*p + Tl*(1 + p) within 2^-60.99, and
+#   |lo| < 2^-8.5. Near the ends, yh + yl = Th + lo exactly (Fast2Sum: |lo| < Th).
 # - Sum: Th + lo = 2^(j/256)(1 + d)(1 + p) + (lo's error), and 1 + p = e^r* times
 #   (1 + 2^-62.99) plus 2^-62.88: relative to y > 0.9986, 2^-60.99 + 2^-62.88 +
 #   2^-62.99 + 2^-78, each over 0.9986: below 2^-60.39.
@@ -389,7 +425,17 @@ def exp_bits(n):
 # - Sum: 2^-66.66 + 2^-69.5 + 2^-70.4 + 2^-70.5 + 2^-75.5 + 2^-78 < 2^-66.29, relative
 #   to e^r * 2^(j/256) > 0.998 * Th >= 0.998: below 2^-66.29.
 #
-# The rounding tests, with margin M (2^-6 on the fast path, 2^-11 on the accurate one).
+# The fast path's rounding test. y < 1.9973 (2^(255/256) * e^rho), so |Th + lo - y| <
+# 2^-59.39. lo + D and lo - D, below 2^-8, are rounded by at most 2^-62 (half an ulp in
+# [2^-9, 2^-8)), so Th + fl(lo + D) >= Th + lo + D - 2^-62 > y, as D - 2^-62 = 7 * 2^-62
+# > 2^-59.39; likewise Th + fl(lo - D) < y. Rounding to nearest never decreases as its
+# argument grows: when fl(Th + fl(lo - D)) == fl(Th + fl(lo + D)) = yh, y rounds to yh
+# too, and 2^k * yh, exact for -1022 < k < 1024 (-707.7 < x < 709.78 keeps k there), is
+# e^x correctly rounded. The test fails when a midpoint between floats lies in those
+# 2D = 2^-58 around y: for about 2^-58 / 2^-52 = 2^-6 of the arguments.
+#
+# The rounding tests of yh + yl, with margin M (2^-6 near the ends of the normal
+# results, 2^-11 on the accurate path).
 # yh = fl(yh + yl), so |yl| <= ulp(yh)/2. Let h be the distance from yh to the midpoint
 # between yh and its neighbour on yl's side: h >= 2^-54 * yh (the spacing halves only
 # below a power of two). fl(yh + fl(yl * (1 + M))) == yh means |yl| * (1 + M) *

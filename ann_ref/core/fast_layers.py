@@ -3,13 +3,31 @@ the way the data lie, as fast.py does for the article's one layer
 (tests/test_layers_fast.py proves it). A module of its own, imported by the first
 layered run: a run of one layer, all a board runs, does not load its bytecode into
 the heap.
+
+Two arrangements of the same operations in the same order: looped_stepper's loops
+over lists, for any network; and, off MicroPython, straight.py's step written out
+without a loop for the network's shape, four times as fast without the exps for XOR's
+2-2-1 network.
 """
+import sys
 
 
 def network_stepper(A, x, y, a):
     """step([(W, b), ...]) → [(W, b), ...]: model.step on a network of any depth in
-    the logistic variant (docs/SPEC.md §9: e = s − y at the output, each b a column),
-    with the same bits.
+    the logistic variant (docs/SPEC.md §9), with the same bits: off MicroPython,
+    straight.py's step for the shape of the first layers it is given (the loops for
+    layers of another shape, or a network too large to write out); on MicroPython,
+    looped_stepper's."""
+    looped = looped_stepper(A, x, y, a)
+    if sys.implementation.name == "micropython":
+        return looped
+    from .straight import stepper       # here: a board never loads it
+    return stepper(A, x, y, a, looped)
+
+
+def looped_stepper(A, x, y, a):
+    """network_stepper's step in loops over lists, for a network of any shape: the
+    logistic variant (docs/SPEC.md §9: e = s − y at the output, each b a column).
 
     Forward, each unit's z is accumulated along the rows of the layer's input (over k,
     then + b[o][0]) and, for two inputs, turned into s in the same expression; only the
