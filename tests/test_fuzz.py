@@ -3,7 +3,7 @@ manifest files. Every input must either be read correctly — exactly what the s
 json module reads from it, bit for bit — or be refused with the project's FormatError
 and a one-line message naming the file. Anything else fails.
 
-The default run reads 2,000 mutations and tries 150 random command lines; the slow run
+The default run reads 2,000 mutations and tries 60 random command lines; the slow run
 (`-m slow`, which CI runs) 20,000 mutations and 2,500 command lines. ANN_REF_FUZZ=N
 makes the slow run read N mutations (ANN_REF_FUZZ=1000000 is the long mode). Seeded: a
 failure names the seed and mutation to reproduce it.
@@ -426,7 +426,7 @@ def random_command(rng, inputs, outputs, folders):
 
 
 @pytest.mark.parametrize("tries, seed", [
-    (150, 3), pytest.param(2500, 2026, marks=pytest.mark.slow),
+    (60, 3), pytest.param(2500, 2026, marks=pytest.mark.slow),
 ])
 def test_fuzz_command_lines_with_random_arguments_and_paths(tmp_path, monkeypatch, tries, seed):
     """No traceback, ever: random commands, options, numbers and paths (folders, missing
