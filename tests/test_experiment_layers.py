@@ -1,4 +1,5 @@
-"""The diagnosis by experiment of networks of layers (ann_ref/oracle/experiment_layers.py).
+"""The diagnosis by experiment of networks of layers (ann_ref/oracle/experiment_layers.py)
+and `ann-ref probe --layers`.
 
 The designs are checked against tests/independent/layered.py, which shares no code with
 ann_ref, and against the parts computed here from docs/SPEC.md §9 with plain floats:
@@ -201,6 +202,28 @@ def test_the_update_is_read_at_the_steps_own_w_a_and_sums():
                 assert bits(got[k][o]) == bits(W[k][o] - a * (totals[k][o] / S))
 
 
+@pytest.mark.parametrize("widths, S", [([2, 2, 1], 8), ([3, 3, 2], 8), ([2, 3, 3, 1], 6),
+                                       ([3, 1], 8)])
+def test_the_probes_designed_sums_reach_the_first_layer_unchanged(widths, S):
+    for ex in X.gradient_experiments(widths, S, random.Random(7)):
+        s = ex.scenario
+        outs, e = errors(s)
+        new = after(s)
+        m = float(S)
+        # the error reaching layers[0] is exactly 0 − y of the output row it comes from
+        if len(widths) > 2:
+            y_rows = [[0.0 - v for v in row] for row in s["y"]]
+            for k, row in enumerate(e[0]):
+                assert [bits(v) for v in row] in [[bits(v) for v in r] for r in y_rows]
+        fields = [field for _, field, _, _ in ex.reads]
+        for f_ in range(widths[0] if "W" in fields else 0):
+            for k in range(widths[1]):
+                total = running([s["x"][f_][j] * e[0][k][j] for j in range(S)])
+                assert bits(new[0][0][f_][k]) == bits(-0.0 - total / m)
+        for k in range(widths[1] if "b" in fields else 0):
+            assert bits(new[0][1][k][0]) == bits(-0.0 - running(e[0][k]) / m)
+
+
 # --- verify --backend finds the layer and the part -----------------------------------------
 
 def verify_json(name, backend, *extra):
@@ -337,3 +360,54 @@ def test_a_folder_with_the_batch_protocol_is_diagnosed_by_experiment():
     assert (first["id"], first["part"], first["layers"]) == ("transposed-W", "back", [1])
     assert deep["backend_runs"] <= 1          # one process serves the file and its experiments
 
+
+# --- ann-ref probe --layers -------------------------------------------------------------------
+
+def test_probe_finds_a_conforming_layered_backend_conforming():
+    status, out, _ = cli("probe", "--backend", BACKEND, "--layers", "2,2,1")
+    assert status == 0, out
+    lines = out.splitlines()
+    assert [line.split("  ")[0] for line in lines[:-1]] == [
+        "reading the scenario", "exp and the sigmoid",
+        "the error carried into layers[0], and its db", "dW, the weight gradient",
+        "db, the bias gradient", "the update and the division by m", "z, the weighted sum"]
+    assert all(line.rstrip().endswith("conforms") for line in lines[:-1])
+    assert lines[-1].startswith("7 parts: 7 conform, 0 depart, 0 not run")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("widths", ["2,3,3,1", "3,1", "1,16,1"])
+def test_probe_of_other_widths_finds_the_conforming_backend_conforming(widths):
+    status, out, _ = cli("probe", "--backend", BACKEND, "--layers", widths, "--json")
+    report = json.loads(out)
+    assert status == 0 and report["conforms"], out
+    assert report["backend_runs"] <= 20
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("planted, widths, row, cause", [
+    ("derivative-above", "2,2,1", "the error carried into layers[0], and its db",
+     "derivative"),
+    ("transposed-W", "2,3,3,1", "the error carried into layers[0], and its db",
+     "transposed-W"),
+    ("bias-all", "2,2,1", "the error carried into layers[0], and its db", "bias-axis"),
+    ("fused-update", "2,2,1", "the update and the division by m", "fused-update"),
+    ("b-first", "2,2,1", "z, the weighted sum", "bias-first"),
+    ("fma-dW", "2,2,1", "dW, the weight gradient", "fma")])
+def test_probe_names_the_part_of_a_layered_backend(planted, widths, row, cause):
+    status, out, _ = cli("probe", "--backend", "%s --%s" % (BACKEND, planted), "--layers",
+                         widths, "--json")
+    report = json.loads(out)
+    assert status == 1 and not report["conforms"]
+    rows = {r["row"]: r for r in report["parts"]}
+    assert rows[row]["verdict"] == "departs" and rows[row]["id"] == cause, rows[row]
+    if planted == "derivative-above":
+        # dW and db of layers[0] are read through the error carried into it
+        assert rows["dW, the weight gradient"]["verdict"] == "not isolated"
+
+
+def test_probe_refuses_bad_widths_in_one_line():
+    for args in (["--layers", "2,x,1"], ["--layers", "3"], ["--layers", "2,0,1"],
+                 ["--samples", "4"], ["--layers", "2,2,1", "--samples", "0"]):
+        status, out, err = cli("probe", "--backend", BACKEND, *args)
+        assert status == 2 and len(err.strip().splitlines()) == 1, (args, err)

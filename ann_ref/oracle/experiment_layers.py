@@ -1072,3 +1072,236 @@ def _name(d, findings, kind):
     d.notes = [findings[0].where()] + [n for n in d.notes if not n.startswith(
         ("the backend departs", "no modelled cause"))]
 
+
+# --- the survey: every part, without a golden file (ann-ref probe --layers) ---------------------
+
+def gradient_experiments(widths, S, rng):
+    """dW and db of layers[0] at sums designed to tell implementations apart
+    (experiment._designed_sums: −0.0 products, FMA, the order, subnormals): x is the
+    design's, layers[0] has W = b = −0.0 (s = 0.5), every layer above carries the error
+    down unchanged through W = 4 and s = 0.5 ((4·e·0.5)·0.5 = e, exactly), the output is
+    saturated (e = −y): layers[0]'s W after the update is −dW, its b −db. Where the
+    layers above give several units of layers[0] the same error, a second experiment
+    gives them all +0.0 against a negative x: a sum of −0.0 products."""
+    from .experiment import _designed_sums
+    L = len(widths) - 1
+    F, n = widths[0], widths[1]
+    x, e = _designed_sums(F, n, S, rng)
+    # which output row's error reaches each unit of layers[0]: k → k mod width, upwards
+    row = list(range(n))
+    layers = [([[-0.0] * n for _ in range(F)], _column([-0.0] * n))]
+    for q in range(1, L):
+        n_in, n_out = widths[q], widths[q + 1]
+        W = [[4.0 if o == k % n_out else 0.0 for o in range(n_out)] for k in range(n_in)]
+        if q == L - 1:
+            b = [-2.0 * BIG] * n_out
+        else:
+            b = [-2.0 * len([k for k in range(n_in) if k % n_out == o]) for o in range(n_out)]
+        layers.append((W, _column(b)))
+        row = [r % n_out for r in row]
+    O = widths[L]
+
+    def scenario(errors, x):
+        y = [[0.0] * S for _ in range(O)]
+        given = set()
+        for k in range(n):
+            if L > 1 and row[k] not in given:
+                given.add(row[k])
+                y[row[k]] = [-v for v in errors[k]]
+        if L == 1:
+            y = [[-v for v in r] for r in errors]
+            return _scenario("probe-gradients", x, y, [(layers[0][0], _column([-LARGE] * n))],
+                             1.0)
+        return _scenario("probe-gradients", x, y, layers, 1.0)
+    out = []
+    distinct = L == 1 or len(set(row)) == n
+    errors = e if distinct else [e[1 % len(e)]] * n
+    if L == 1:                            # one layer: the output's own dW, and db apart
+        out.append(LayeredExperiment("dW", 0, "dW of layers[0] at designed sums",
+                                     scenario(errors, x), [(0, "W", "dW", 0)]))
+        ones = [[1.0] * S for _ in range(F)]
+        W = [[-LARGE if f == 0 else 0.0 for _ in range(n)] for f in range(F)]
+        out.append(LayeredExperiment(
+            "db", 0, "db of layers[0] at designed errors",
+            _scenario("probe-db", ones, [[-v for v in r] for r in errors],
+                      [(W, _column([-0.0] * n))], 1.0), [(0, "b", "db", 0)]))
+        return out
+    out.append(LayeredExperiment("dW", 0, "dW and db of layers[0] at designed sums",
+                                 scenario(errors, x), [(0, "W", "dW", 0), (0, "b", "db", 0)]))
+    if not distinct:
+        negative = [[-abs(v) - 0.5 for v in r] for r in x]
+        zeros = [[-0.0] * S for _ in range(n)]        # y = −(−0.0): e = +0.0
+        out.append(LayeredExperiment("dW", 0, "dW of layers[0] at a sum of −0.0 products",
+                                     scenario(zeros, negative), [(0, "W", "dW", 0)]))
+    return out
+
+
+def state_zero(widths, S):
+    """A scenario of no iteration whose state 0 holds 0.1, a subnormal and −0.0."""
+    L = len(widths) - 1
+    tiny = 2.0 ** -1070
+    layers = []
+    for l in range(L):
+        W = [[0.1 * (k + 1) - 0.25 * o for o in range(widths[l + 1])]
+             for k in range(widths[l])]
+        W[0][0], W[-1][-1] = tiny, -0.0
+        layers.append((W, _column([0.1 - 0.5 * o for o in range(widths[l + 1])])))
+    layers[-1][1][0][0] = -0.0
+    x = [[1.0 if f == j else 0.0 for j in range(S)] for f in range(widths[0])]
+    s = _scenario("probe-reading", x, [[0.0] * S for _ in range(widths[L])], layers, 0.5)
+    s["iterations"] = 0
+    return s
+
+
+class _Row:
+    """A line of the survey (experiment.Row), which may also say that its experiment
+    could not isolate the part: a part it needs, found above, departs."""
+
+    def __init__(self, row, needs=None):
+        self.__dict__.update(row.__dict__)
+        self._row, self.needs = row, needs
+
+    @property
+    def verdict(self):
+        if self.needs is not None and self.ran:
+            return "not isolated"
+        return self._row.verdict
+
+    def as_json(self):
+        out = self._row.as_json()
+        out["verdict"], out["row"] = self.verdict, self.part
+        if hasattr(self, "fix") and self.finding is not None:
+            out["fix"] = self.fix
+        return out
+
+
+def survey_layers(lab, kind, widths, S):
+    """Every part of a layered step, tried on the backend with networks of these widths
+    (n_0 … n_L) and S samples (the sigmoid once on a wider one, if it takes it); a list
+    of experiment.Row, the parts of the error carried back one per layer."""
+    from .experiment import Row
+    study = Study(lab, widths, S, [], seed=5)
+    L = len(widths) - 1
+    rows = []
+
+    def add(part, finding, experiments, note="", needs=None):
+        ran = any(e.observed is not None for e in experiments)
+        if needs is not None:
+            finding, note = None, "the experiment needs %s, which departs (above)" % needs
+        row = Row(part, finding, ran, note or "; ".join(
+            "%s: %s" % (e.purpose, e.refused) for e in experiments if e.refused)[:300])
+        if finding is not None:
+            record = LY.BY_ID.get(finding.id) or ARTICLE_BY_ID.get(finding.id)
+            row.fix = record.fix_for(kind) if record is not None else \
+                CARRIED[1] if finding.id == CARRIED[0] else ""
+        rows.append(_Row(row, needs))
+
+    # reading the scenario: state 0 is the scenario's layers, bit for bit
+    s = state_zero(widths, S)
+    reading = LayeredExperiment("reading", None, "state 0 of layers with 0.1, a subnormal "
+                                "and −0.0", s, [])
+    study.runs.append(reading)
+    finding = None
+    try:
+        states = lab.run(s)
+        reading.observed = tuple(states[0]) if states else None
+    except Refused as e:
+        reading.refused = str(e)
+    if reading.observed is not None:
+        expected = LY.SPEC.bits([(W, b) for W, b in s["layers"]])
+        got = (list(map(lambda M: [list(r) for r in M], reading.observed[0])),
+               list(map(lambda M: [list(r) for r in M], reading.observed[1])))
+        if got != (expected[0], expected[1]):
+            finding = _reading_finding(s, expected, got)
+    add("reading the scenario", finding, [reading])
+    if finding is not None and finding.id == "float32":
+        return rows                       # every later experiment would differ too
+
+    # exp and the sigmoid, at arguments where libraries' exps misround, and edges
+    found, experiments = _sigmoid(study, _survey_arguments(), [])
+    add("exp and the sigmoid", found, experiments)
+
+    # the error carried back into every layer below the output, and its db, from the
+    # output down, as the step computes them
+    carried = None
+    for l in range(L - 1, 0, -1):
+        ex = study.designed(lambda l=l: back_experiment(widths, S, l, study.rng))
+        study.run(ex)
+        found = None
+        indices = ex.departing()
+        if indices:
+            part = "back" if 0 in indices else "db"
+            found = _explained(study, ex, indices, part, l if part == "back" else l - 1)
+        add("the error carried into layers[%d], and its db" % (l - 1), found, [ex])
+        if found is not None and found.part == "back":
+            carried = carried or "the error carried into layers[%d]" % (l - 1)
+
+    # dW and db of layers[0] at designed sums (an error carried down to it, above)
+    designed = gradient_experiments(widths, S, study.rng)
+    for ex in designed:
+        study.run(ex)
+    for part, name in (("dW", "dW, the weight gradient"), ("db", "db, the bias gradient")):
+        found = None
+        for ex in designed:
+            indices = [i for i in ex.departing() if ex.reads[i][2] == part]
+            if indices:
+                found = _explained(study, ex, indices, part, 0)
+                break
+        add(name, found, [ex for ex in designed if any(r[2] == part for r in ex.reads)],
+            needs=carried if found is not None else None)
+
+    # the division by m and the update, with a = 0.1 and W near a·Σ/m
+    ex = study.designed(lambda: _random_update(widths, S, study.rng, 0.1), 20, ("update",))
+    study.run(ex)
+    found = _explained(study, ex, ex.departing(), "update", L - 1) if ex.departing() else None
+    add("the update and the division by m", found, [ex])
+
+    # the weighted sum: whole steps on random inputs, every part above as found
+    found_models = [r.finding.model for r in rows if r.finding is not None and
+                    r.finding.model is not None]
+    trials = []
+    finding = None
+    for _ in range(2):
+        trial = z_step(widths, S, study.rng)
+        trials.append(trial)
+        if not study.run(trial):
+            break
+        if trial.departing() and not any(trial.fits(m) for m in found_models):
+            finding = _explained(study, trial, trial.departing(), "z", None,
+                                 observed=[t for t in trials if t is not trial])
+            break
+    add("z, the weighted sum", finding, trials)
+    return rows
+
+
+def _explained(study, ex, indices, part, of, observed=()):
+    study.rejected = None
+    candidates = study.explain(ex, indices, observed)
+    evidence = _field_lines(ex, indices)
+    if candidates:
+        return _finding(candidates[0], part, evidence, candidates, study)
+    if study.rejected:
+        evidence.append(study.rejected)
+    if part == "z":
+        return LayeredFinding("z", "sum-order", "", "the backend's step on random inputs "
+                              "differs from the contract's, and no modelled cause reproduces "
+                              "it", evidence, None, None)
+    return _generic(part, of, evidence)
+
+
+def _reading_finding(s, expected, got):
+    for l, (We, Wo) in enumerate(zip(expected[0], got[0])):
+        for k, (re, ro) in enumerate(zip(We, Wo)):
+            for o, (u, v) in enumerate(zip(re, ro)):
+                if u != v:
+                    given = s["layers"][l][0][k][o]
+                    obtained = bits_to_float(v)
+                    cause = "flush-subnormals" if given != 0.0 and abs(given) < 2.0 ** -1022 \
+                        and obtained == 0.0 else "float32"
+                    return LayeredFinding(
+                        "arithmetic", cause, "", "the backend's state 0 is not the "
+                        "scenario's layers", ["layers[%d].W[%d][%d] is %s where the scenario "
+                                              "gives %s" % (l, k, o, _show(obtained),
+                                                           _show(given))])
+    return LayeredFinding("arithmetic", "float32", "", "the backend's state 0 is not the "
+                          "scenario's layers (its b)", [])
