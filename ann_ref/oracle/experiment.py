@@ -453,6 +453,9 @@ class Finding:
 def investigate(report, lab, kind=None):
     """Run the experiments for the report's first divergence; attach their findings
     and the experiments to report.diagnosis (made by diagnose.explain first)."""
+    if "layers" in report.scenario:       # a network of layers: its own designs
+        from .experiment_layers import investigate_layers
+        return investigate_layers(report, lab, kind)
     d = report.diagnosis
     if d is None or d.golden_inconsistent or report.before is None or d.steps is None:
         return
