@@ -349,19 +349,21 @@ def x87_programs(tmp_path_factory):
     # the sigmoid probe departs at this step's arguments by i386 libm's exp alone (a
     # correctly rounded exp removes the divergence, SSE2 does not); elsewhere its s is
     # also the x87's, which the report says after it
-    ("-O0", "sigmoid-probe", "exp", None),
+    pytest.param("-O0", "sigmoid-probe", "exp", None, marks=pytest.mark.slow),
     ("-O2", "sigmoid-probe", "exp", None),
     # y_pred at z = −2^−52 is 0: 1 + t and 1 / (1 + t) in 80 bits, with exp's result
     # kept in the register (at z = −2^−53 it is 1 again, which a binary64 exp in 80-bit
     # arithmetic does not give); tanh's sigmoid gives the same y_pred everywhere and is
     # told apart by s, in the logistic variant
     ("-O0", "tiny-z-threshold", "extended-precision", "x87-exp"),
-    ("-O2", "tiny-z-threshold", "extended-precision", "x87-exp"),
+    pytest.param("-O2", "tiny-z-threshold", "extended-precision", "x87-exp",
+                 marks=pytest.mark.slow),
     # W − a·dW kept in a register: a fused update gives the same here, and the update
     # rerun at W = a·g rounded (where x87's 64-bit product and FMA's exact one differ)
     # tells them apart
     ("-O2", "sigmoid-saturation-logistic", "extended-precision", None),
-    ("-O2", "sigmoid-saturation-threshold", "extended-precision", None),
+    pytest.param("-O2", "sigmoid-saturation-threshold", "extended-precision", None,
+                 marks=pytest.mark.slow),
 ])
 def test_real_x87_programs_are_named_by_the_part_that_departs(x87_programs, level, name,
                                                                cause, detail):
