@@ -25,7 +25,7 @@ from ..core.bits import bits_to_float
 from . import models as M
 from .causes import rank
 from .findings import BEFORE_WORK, EVIDENCE_WORK, PAIR_WORK, Budget, Cause, Diagnosis, \
-    Family, _bits, _next_state
+    Family, _bits, _next_state, greedy_nudges
 
 
 FAMILY = Family(M.SPEC, M.MODELS, M.COMMON_PAIRS)
@@ -171,19 +171,9 @@ def nudged_exp(x, y, W, b, a, variant, obtained, most=64, part="t"):
             return None
         return len([1 for u, v in zip([n for row in got[0] for n in row] + [got[1]], wanted)
                     if u != v])
-    table, best = {}, distance({})
-    for n in arguments if best is not None else ():
-        chosen = None
-        for k in (1, -1, 2, -2):
-            trial = dict(table)
-            trial[n] = k
-            d = distance(trial)
-            if d is not None and d < best:
-                best, chosen = d, trial
-        if chosen is not None:
-            table = chosen
-        if best == 0:
-            return [_nudged(table, part)]
+    table, best = greedy_nudges(arguments, distance)
+    if best == 0:
+        return [_nudged(table, part)]
     singles = [((n, k),) for n in arguments for k in (1, -1, 2, -2)]
     pairs = [(p, q) for i, (p,) in enumerate(singles) for (q,) in singles[i + 1:]
              if p[0] != q[0]] if len(arguments) <= 6 else []

@@ -199,6 +199,18 @@ def _power_of_two_at_least(n):
     return p
 
 
+def place_arguments(chunk, F, O, rows=None):
+    """W of `rows` rows (F unless given) and O columns, 0 but for the arguments placed
+    down its first F rows, column after column; and [(f, o, β)] saying where each is."""
+    W = [[0.0] * O for _ in range(F if rows is None else rows)]
+    placed = []
+    for i, beta in enumerate(chunk):
+        f, o = i % F, i // F
+        W[f][o] = beta
+        placed.append((f, o, beta))
+    return W, placed
+
+
 def sigmoid_experiments(arguments, variant, F, O, wide):
     """Experiments that read the backend's sigmoid (logistic) or its y_pred (threshold)
     at the arguments: each a list of (experiment, [(f, o, β)])."""
@@ -210,12 +222,7 @@ def sigmoid_experiments(arguments, variant, F, O, wide):
     out = []
     for start in range(0, len(arguments), per):
         chunk = arguments[start:start + per]
-        W = [[0.0] * O for _ in range(F)]
-        placed = []
-        for i, beta in enumerate(chunk):
-            f, o = i % F, i // F
-            W[f][o] = beta
-            placed.append((f, o, beta))
+        W, placed = place_arguments(chunk, F, O)
         biggest = max([abs(v) for row in W for v in row if v - v == 0.0] + [1.0])
         K = _scale(biggest, chunk, variant)
         a = float(P) * 2.0 ** K if variant != THRESHOLD else float(P) * 4.0

@@ -23,7 +23,7 @@ from ..core.model import THRESHOLD
 from ..core.single import BINARY32, Single
 from . import models32 as M32
 from .experiment import (WIDE, Experiment, Finding, _identity, _name,
-                         _power_of_two_at_least)
+                         _power_of_two_at_least, place_arguments)
 from .values import show, ulp_distance
 
 LARGE = 1000.0                    # z = −LARGE: exp32(LARGE) is inf, s = 0 in every form
@@ -75,12 +75,7 @@ def sigmoid_experiments(arguments, variant, F, O, wide):
     out = []
     for start in range(0, len(arguments), per):
         chunk = arguments[start:start + per]
-        W = [[0.0] * O for _ in range(F)]
-        placed = []
-        for i, beta in enumerate(chunk):
-            f, o = i % F, i // F
-            W[f][o] = beta
-            placed.append((f, o, beta))
+        W, placed = place_arguments(chunk, F, O)
         if variant == THRESHOLD:
             a = 4.0 * P
         else:

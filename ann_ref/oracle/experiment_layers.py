@@ -50,8 +50,8 @@ from ..core.model import PARTS
 from . import layered as LY
 from .causes import BY_ID as ARTICLE_BY_ID
 from .experiment import (LARGE, WIDE, Finding, Refused, _random, _scale,
-                         _sigmoid_evidence, _survey_arguments)
-from .findings import Cause
+                         _sigmoid_evidence, _survey_arguments, place_arguments)
+from .findings import Cause, greedy_nudges
 
 INF = float("inf")
 BIG = 1000.0                     # |z| = 1000: s is exactly 0 or 1 in every form
@@ -284,12 +284,7 @@ def sigmoid_experiments(arguments, widths, S):
     out = []
     for start in range(0, len(arguments), per):
         chunk = arguments[start:start + per]
-        W = [[0.0] * O for _ in range(n_in)]
-        placed = []
-        for i, beta in enumerate(chunk):
-            f, o = i % r, i // r
-            W[f][o] = beta
-            placed.append((f, o, beta))
+        W, placed = place_arguments(chunk, r, O, rows=n_in)
         biggest = max([abs(v) for v in chunk] + [1.0])
         K = _scale(biggest, chunk, "logistic")
         scale = 2.0 ** K
@@ -815,22 +810,7 @@ def _complete(finding, values, unread, targets):
                     for p, q in zip(ru, rv):
                         n += p != q
         return n
-    nudges = {}
-    best = distance(_observed_sigmoid(values, nudges))
-    if best is None:
-        return
-    for n in unread:
-        chosen = None
-        for k in (1, -1, 2, -2):
-            trial = dict(nudges)
-            trial[n] = k
-            d = distance(_observed_sigmoid(values, trial))
-            if d is not None and d < best:
-                best, chosen = d, trial
-        if chosen is not None:
-            nudges = chosen
-        if best == 0:
-            break
+    nudges, _ = greedy_nudges(unread, lambda t: distance(_observed_sigmoid(values, t)))
     if nudges:
         finding.model = _observed_sigmoid(values, nudges)
         finding.evidence.append("where s is too small to be read (%d argument%s), exp one or "

@@ -121,3 +121,26 @@ def _next_state(model, x, y, W, b, a, variant):
         return model.state(model.step(x, y, W, b, a, variant))
     except (ArithmeticError, ValueError, TypeError, IndexError):
         return None
+
+
+def greedy_nudges(arguments, distance):
+    """An exp (or s) off by an ULP or two where no model says: the table {argument: k}
+    built one argument at a time, each taking the nudge k of 1, −1, 2, −2 that brings
+    distance(table) — how many values differ from the backend's — lowest, until none
+    differs. (table, distance); (None, None) when distance({}) is None."""
+    table, best = {}, distance({})
+    if best is None:
+        return None, None
+    for n in arguments:
+        if best == 0:
+            break
+        chosen = None
+        for k in (1, -1, 2, -2):
+            trial = dict(table)
+            trial[n] = k
+            d = distance(trial)
+            if d is not None and d < best:
+                best, chosen = d, trial
+        if chosen is not None:
+            table = chosen
+    return table, best

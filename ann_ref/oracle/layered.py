@@ -27,7 +27,7 @@ from ..core.model import (PARTS, bias_gradient, carry_back, exponential, activat
 from . import models as M
 from .arith import Extended
 from .causes import CAUSES as ARTICLE_CAUSES, Cause as Record
-from .findings import BEFORE_WORK, EVIDENCE_WORK, Budget, Cause, Diagnosis
+from .findings import BEFORE_WORK, EVIDENCE_WORK, Budget, Cause, Diagnosis, greedy_nudges
 
 INF = float("inf")
 
@@ -479,22 +479,9 @@ def _nudged_exp(x, y, before, a, variant, obtained, bases, most=64):
         return len([1 for u, v in zip([n for M_ in got for layer in M_ for row in layer
                                        for n in row], target) if u != v])
     for base in [None] + list(bases):
-        table = {}
-        best = distance(_nudged(table, base))
-        if best is None:
-            continue
-        for n in arguments:
-            chosen = None
-            for ulps in (1, -1, 2, -2):
-                trial = dict(table)
-                trial[n] = ulps
-                d = distance(_nudged(trial, base))
-                if d is not None and d < best:
-                    best, chosen = d, trial
-            if chosen is not None:
-                table = chosen
-            if best == 0:
-                return [_nudged(table, base)]
+        table, best = greedy_nudges(arguments, lambda t: distance(_nudged(t, base)))
+        if best == 0:
+            return [_nudged(table, base)]
     return []
 
 
