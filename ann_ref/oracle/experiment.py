@@ -170,7 +170,12 @@ class Experiment:
         if len(states) < 2:
             self.refused = "it gave %d states for one iteration" % len(states)
             return False
-        self.state = tuple(states[1])
+        return self._take(states[1])
+
+    def _take(self, state):
+        """Keep the state after the update and the part of it read; False if it cannot be
+        read."""
+        self.state = tuple(state)
         self.observed = self._read(self.state)
         return True
 

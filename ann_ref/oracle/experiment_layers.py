@@ -49,7 +49,7 @@ from ..core.bits import CANONICAL_NAN, bits_to_float, float_to_bits, ulp_distanc
 from ..core.model import PARTS
 from . import layered as LY
 from .causes import BY_ID as ARTICLE_BY_ID
-from .experiment import (LARGE, WIDE, Finding, Refused, _random, _scale,
+from .experiment import (LARGE, WIDE, Experiment, Finding, Refused, _random, _scale,
                          _sigmoid_evidence, _survey_arguments, place_arguments)
 from .findings import Cause, greedy_nudges
 
@@ -115,10 +115,11 @@ def robust_arguments():
 
 # --- an experiment on a layered backend ---------------------------------------------------------
 
-class LayeredExperiment:
-    """One layered scenario run on the backend for one iteration: its part and layer
-    (file index), what it is for, and the fields it reads after the update — (layer,
-    "W" or "b", part, layer the part is of) — compared with a model's step."""
+class LayeredExperiment(Experiment):
+    """One layered scenario run on the backend for one iteration (run as experiment.py's
+    are): its part and layer (file index), what it is for, and the fields it reads after
+    the update — (layer, "W" or "b", part, layer the part is of) — compared with a
+    model's step."""
 
     def __init__(self, part, layer, purpose, scenario, reads):
         self.part, self.layer, self.purpose = part, layer, purpose
@@ -144,17 +145,9 @@ class LayeredExperiment:
                 self._cache[key] = None
         return self._cache[key]
 
-    def run(self, lab):
+    def _take(self, state):
         try:
-            states = lab.run(self.scenario)
-        except Refused as e:
-            self.refused = str(e)
-            return False
-        if len(states) < 2:
-            self.refused = "it gave %d states for one iteration" % len(states)
-            return False
-        try:
-            self.state = states[1]
+            self.state = state
             self.observed = self._pick(self.state)
         except (IndexError, TypeError):
             self.state = None
