@@ -117,7 +117,7 @@ def check_random_networks(count, seed, stepper=network_stepper):
 
 @pytest.mark.parametrize("stepper", STEPPERS)
 def test_random_networks(stepper):
-    check_random_networks(400, 1, stepper)
+    check_random_networks(200, 1, stepper)
 
 
 @pytest.mark.slow

@@ -136,6 +136,7 @@ class TestBackendInJavaScript:
         status, out, _ = cli("verify", ARTICLE, "--backend", "node %s --document" % BACKEND)
         assert (status, out) == (0, "1001 iterations, all bits equal\n")
 
+    @pytest.mark.slow                 # the fast suite keeps V8's exp
     def test_a_backend_with_a_strict_threshold_is_caught_and_explained(self):
         status, out, _ = cli("verify", os.path.join(GOLDEN, "gate-or.json"),
                              "--backend", "node %s --strict" % BACKEND)
@@ -145,6 +146,7 @@ class TestBackendInJavaScript:
             "y_pred is 1 only where s > 0.5" in out
         assert "at z = 0.0, y_pred is 0 where the contract gives 1" in out
 
+    @pytest.mark.slow                 # the fast suite keeps V8's exp
     def test_a_backend_adding_b_first_is_caught_and_explained(self):
         status, out, _ = cli("verify", os.path.join(GOLDEN, "real-valued-logistic.json"),
                              "--backend", "node %s --b-first" % BACKEND)
