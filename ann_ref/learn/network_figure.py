@@ -85,7 +85,9 @@ def outline(xs, ys, f):
             if len(found) == 2:
                 segments.append(tuple(found))
             elif len(found) == 4:                  # a saddle: pair the crossings by the centre
-                centre = sum(v for _, v in corners) / 4
+                # added in one order on every Python (sum() is compensated since 3.12)
+                centre = (((corners[0][1] + corners[1][1]) + corners[2][1]) +
+                          corners[3][1]) / 4
                 if (centre >= 0) == (corners[0][1] >= 0):
                     segments += [(found[0], found[1]), (found[2], found[3])]
                 else:
