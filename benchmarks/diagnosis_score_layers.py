@@ -48,6 +48,20 @@ CPU = ("import runpy, sys, time\n"
        "    sys.stderr.write('\\noracle cpu %.3f\\n' % time.process_time())\n")
 
 
+
+def _planted(golden, mistake, scenario):
+    """The comparison of the mistake's trace of the scenario with its golden file; None
+    where the mistake cannot be made in that scenario."""
+    run = states(mistake, scenario)
+    if run is None:
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+        f.writelines(trace_lines(list(run)))
+    try:
+        return compare(golden, f.name)
+    finally:
+        os.remove(f.name)
+
 def cause(mistake_id):
     return mistake_id.split(":", 1)[0]
 
@@ -100,16 +114,8 @@ def experiment(jobs, only):
         for m in served:
             if only and m["id"] not in only:
                 continue
-            run = states(m, s)
-            if run is None:
-                continue
-            with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
-                f.writelines(trace_lines(list(run)))
-            try:
-                agree = compare(golden, f.name).agree
-            finally:
-                os.remove(f.name)
-            if not agree:
+            report = _planted(golden, m, s)
+            if report is not None and not report.agree:
                 pairs.append((m, s))
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(pool.map(lambda p: by_experiment(p[0], p[1], backprop), pairs))
@@ -149,16 +155,8 @@ def main(argv=None):
     for s in SCENARIOS:
         golden = os.path.join(ROOT, "golden", "layers", s["name"] + ".json")
         for m in mistakes(available()):
-            run = states(m, s)
-            if run is None:
-                continue
-            with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
-                f.writelines(trace_lines(list(run)))
-            try:
-                report = compare(golden, f.name)
-            finally:
-                os.remove(f.name)
-            if report.agree:
+            report = _planted(golden, m, s)
+            if report is None or report.agree:
                 continue
             start = time.process_time()
             explain(report)
